@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Probe providers: one vtable per probe type (ply's pattern). Sema uses
+ * expand() and fields(); the driver uses attach(). Only forward
+ * declarations here, so lower layers can hold provider pointers.
+ */
+#ifndef SONDE_PROVIDER_H
+#define SONDE_PROVIDER_H
+
+#include "util/util.h"
+
+struct bpf_program;
+struct bpf_link;
+struct provider;
+
+/* One concrete attach point after wildcard expansion. */
+struct attach_target {
+	const struct provider *prov;
+	char *name;   /* full probe name as `probe` shows it: "tracepoint:syscalls:sys_enter_openat" */
+	char *target; /* provider-specific: tracepoint "syscalls:sys_enter_openat", interval "s:1" */
+	uint64_t period; /* interval/profile: period in ns, or frequency in Hz when freq */
+	bool freq;
+	uint64_t cookie; /* BPF cookie: index of `name` in program.probe_names */
+};
+
+/* A field of a tracepoint's (or other provider's) typed `args`. */
+enum arg_field_kind {
+	ARGF_INT,      /* integer of size 1/2/4/8, is_signed */
+	ARGF_CHARS,    /* char name[N]: an inline string of array_len bytes */
+	ARGF_DATA_LOC, /* __data_loc char[] name: u32 (len << 16 | offset) */
+	ARGF_PTR,      /* a pointer (8 bytes); ctype says to what */
+	ARGF_ARRAY,    /* other fixed array: elements of size/array_len bytes */
+};
+
+struct arg_field {
+	char *name;
+	char *ctype; /* C type text from the format file, e.g. "const char *" */
+	enum arg_field_kind kind;
+	uint32_t offset, size, array_len;
+	bool is_signed;
+};
+
+struct provider {
+	const char *name;                /* canonical: "tracepoint" */
+	const char *const *aliases;      /* NULL-terminated: "t", ... */
+	const char *section;             /* libbpf ELF section giving the program type */
+	bool has_args;                   /* `args` is meaningful */
+	/*
+	 * Expand the parts of one attach point (after the provider name,
+	 * split on ':') into targets appended to `out` (struct attach_target *,
+	 * malloc'd; free with provider_target_free). Returns the number added,
+	 * or -1 with one sentence for the user in err.
+	 */
+	int (*expand)(const struct provider *p, char **parts, int nparts, struct vec *out,
+		      struct strbuf *err);
+	/* Typed args of a target: appends struct arg_field * to out. -1 + err on failure. */
+	int (*fields)(const struct attach_target *t, struct vec *out, struct strbuf *err);
+	/*
+	 * Attach prog at t, pushing every struct bpf_link * it makes onto links.
+	 * Returns 0, or -1 with one sentence for the user in err.
+	 */
+	int (*attach)(struct bpf_program *prog, const struct attach_target *t, struct vec *links,
+		      struct strbuf *err);
+};
+
+/* Find a provider by name or alias, case-insensitively; NULL if none. */
+const struct provider *provider_find(const char *name);
+/* All providers, NULL-terminated. */
+const struct provider *const *provider_all(void);
+
+/*
+ * Split a raw attach point ("tracepoint:syscalls:sys_enter_*",
+ * `uprobe:"/a:b":f`) on ':' outside double quotes, removing the quotes.
+ * Returns the number of parts; *parts is malloc'd (free with provider_parts_free).
+ */
+int provider_split(const char *raw, char ***parts);
+void provider_parts_free(char **parts, int n);
+void provider_target_free(struct attach_target *t);
+void provider_field_free(struct arg_field *f);
+
+/* Make sure tracefs is mounted; returns its path ("/sys/kernel/tracing"), or NULL + err. */
+const char *provider_tracefs(struct strbuf *err);
+
+#endif

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The compiler-to-runtime contract: everything the runtime needs to load,
+ * attach, decode events and print maps, without ever seeing the AST or
+ * LLVM. Sema fills it, codegen adds the ELF object, the runtime reads it.
+ */
+#ifndef SONDE_PROG_H
+#define SONDE_PROG_H
+
+#include "prog/type.h"
+#include "util/util.h"
+
+enum agg_kind {
+	AGG_NONE,  /* plain value map: @x = expr */
+	AGG_COUNT, /* u64 */
+	AGG_SUM,   /* s64 */
+	AGG_AVG,   /* struct agg_avg */
+	AGG_MIN,   /* struct agg_minmax */
+	AGG_MAX,   /* struct agg_minmax */
+	AGG_STATS, /* struct agg_avg */
+	AGG_HIST,  /* BPF key = user key + u64 bucket; value u64 count */
+	AGG_LHIST, /* same */
+};
+
+/* Per-CPU storage of avg() and stats(). */
+struct agg_avg {
+	int64_t total;
+	uint64_t count;
+};
+
+/* Per-CPU storage of min() and max(): `set` tells a real value from 0. */
+struct agg_minmax {
+	int64_t value;
+	uint64_t set;
+};
+
+struct map_desc {
+	const char *name; /* "@x", "@" */
+	int id;
+	enum agg_kind agg;
+	const struct type *key;   /* user key type; NULL for a scalar map */
+	const struct type *value; /* AGG_NONE: the stored value type */
+	uint32_t key_size;        /* BPF key size (scalar maps use a u64 0 key) */
+	uint32_t value_size;      /* BPF value size (per CPU for per-CPU maps) */
+	uint32_t bpf_type;        /* BPF_MAP_TYPE_* */
+	uint32_t max_entries;
+	bool percpu;
+	int hist_k;                             /* hist(n, k) */
+	int64_t lhist_min, lhist_max, lhist_step; /* lhist(n, min, max, step) */
+	int fd;                                 /* runtime: map fd */
+};
+
+enum event_kind {
+	EV_PRINTF,      /* fmt, args */
+	EV_PRINT_MAP,   /* map_id, top, div */
+	EV_PRINT_VALUE, /* args[0] is the value */
+	EV_TIME,        /* fmt (strftime) */
+	EV_EXIT,        /* args[0] is the int64 exit code */
+	EV_CLEAR,       /* map_id */
+	EV_ZERO,        /* map_id */
+	EV_DELETE_ALL,  /* unused placeholder for future */
+};
+
+struct event_arg {
+	const struct type *type;
+	uint32_t offset; /* from the start of the record (after the u64 event id) */
+};
+
+/*
+ * Every ring-buffer record starts with a u64 event id (index into
+ * program.events), followed by the event's arguments at their offsets.
+ */
+struct event_desc {
+	int id;
+	enum event_kind kind;
+	const char *fmt;
+	int nargs;
+	struct event_arg *args;
+	uint32_t size; /* payload size after the id */
+	int map_id;
+	int64_t top, div;
+};
+
+struct provider;
+struct attach_target;
+
+/* One BPF program: the code of one probe body, attached at every target. */
+struct prog_desc {
+	const char *func_name; /* ELF symbol of the program */
+	const char *section;   /* ELF section: decides the BPF program type */
+	const struct provider *prov;
+	struct vec targets; /* struct attach_target * */
+	bool is_begin, is_end;
+	int probe_index; /* source order, for BEGIN/END ordering */
+};
+
+/* Names of the internal maps that the runtime knows. */
+#define PROG_RINGBUF_MAP "sonde_rb"
+#define PROG_STATS_MAP "sonde_stats" /* per-CPU u64 counters: enum prog_stat */
+#define PROG_CFG_MAP "sonde_cfg"     /* array[1] of struct prog_cfg */
+
+enum prog_stat {
+	STAT_LOST_EVENTS,
+	STAT_MAP_FULL,
+	STAT__COUNT,
+};
+
+struct prog_cfg {
+	uint64_t start_ns; /* bpf_ktime_get_boot_ns() at start, for `elapsed` */
+};
+
+struct program {
+	struct arena arena;
+	struct vec maps;        /* struct map_desc * */
+	struct vec events;      /* struct event_desc * */
+	struct vec progs;       /* struct prog_desc * */
+	struct vec probe_names; /* char *: `probe` builtin values (BPF cookie index) */
+	uint32_t ringbuf_size;
+	/* Filled by codegen. */
+	void *elf;
+	size_t elf_size;
+};
+
+void prog_init(struct program *p);
+void prog_free(struct program *p);
+struct map_desc *prog_map(const struct program *p, int id);
+struct event_desc *prog_event(const struct program *p, int id);
+/* Add a probe name; returns its index (existing names are reused). */
+int prog_probe_name(struct program *p, const char *name);
+
+/* Bucket maths shared by codegen and output. */
+/* Index of the hist() bucket for value v with k sub-buckets per power of two. */
+int64_t agg_hist_bucket(int64_t v, int k);
+/* Inclusive lower bound of bucket idx, and whether idx is the negative bucket. */
+int64_t agg_hist_bucket_low(int64_t idx, int k);
+/* Number of lhist buckets including under- and overflow. */
+int64_t agg_lhist_nbuckets(int64_t min, int64_t max, int64_t step);
+
+#endif

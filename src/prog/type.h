@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types of sonde values, shared by sema, codegen and the runtime. Types
+ * are interned: equal types are the same pointer, so compare pointers.
+ */
+#ifndef SONDE_TYPE_H
+#define SONDE_TYPE_H
+
+#include "util/util.h"
+
+enum type_kind {
+	T_NONE,   /* not yet known */
+	T_VOID,   /* statements, functions without a value */
+	T_INT,    /* size 1, 2, 4 or 8; is_signed */
+	T_BOOL,   /* 1 byte */
+	T_STRING, /* char[size], NUL-padded */
+	T_TUPLE,  /* fields[] with offsets; also records (fields have names) */
+	T_PROBE,  /* u64 index into program.probe_names; prints as a string */
+	T_PTR,    /* 8 bytes; elem = pointee (may be NULL for void *) */
+	T_AGG,    /* the value of an aggregation map (count(), hist()...); agg says which */
+	T_TIMESTAMP, /* u64 ns from strftime(); prints with its format */
+	T_KSTACK,
+	T_USTACK,
+	T_BUFFER, /* u32 length + data[size - 4] */
+};
+
+struct type_field {
+	const char *name; /* NULL for tuple elements */
+	const struct type *type;
+	uint32_t offset;
+};
+
+struct type {
+	enum type_kind kind;
+	uint32_t size, align;
+	bool is_signed;
+	int agg;                 /* T_AGG: enum agg_kind from prog.h */
+	const struct type *elem; /* T_PTR */
+	int nfields;             /* T_TUPLE */
+	const struct type_field *fields;
+};
+
+const struct type *type_void(void);
+const struct type *type_none(void);
+const struct type *type_bool(void);
+const struct type *type_probe(void);
+const struct type *type_int(unsigned size, bool is_signed);
+const struct type *type_string(unsigned size);
+const struct type *type_ptr(const struct type *elem);
+const struct type *type_agg(int agg);
+/* Tuple of n elements (names may be NULL for a plain tuple); laid out C-style. */
+const struct type *type_tuple(int n, const struct type *const *elems, const char *const *names);
+const struct type *type_simple(enum type_kind kind, unsigned size);
+
+/* Human-readable type for messages: "uint64", "string[16]", "(int64, string[4])". */
+void type_fmt(const struct type *t, struct strbuf *out);
+/* Same, into a static rotating buffer (for messages). */
+const char *type_str(const struct type *t);
+
+bool type_is_int(const struct type *t);
+bool type_is_scalar(const struct type *t); /* int, bool, ptr, probe */
+
+#endif
