@@ -16,8 +16,10 @@ struct provider;
 /* One concrete attach point after wildcard expansion. */
 struct attach_target {
 	const struct provider *prov;
-	char *name;   /* full probe name as `probe` shows it: "tracepoint:syscalls:sys_enter_openat" */
-	char *target; /* provider-specific: tracepoint "syscalls:sys_enter_openat", interval "s:1" */
+	/* Full probe name as `probe` shows it: "tracepoint:syscalls:sys_enter_openat". */
+	char *name;
+	/* Provider-specific: tracepoint "syscalls:sys_enter_openat", interval "s:1". */
+	char *target;
 	uint64_t period; /* interval/profile: period in ns, or frequency in Hz when freq */
 	bool freq;
 	uint64_t cookie; /* BPF cookie: index of `name` in program.probe_names */
@@ -34,17 +36,22 @@ enum arg_field_kind {
 
 struct arg_field {
 	char *name;
-	char *ctype; /* C type text from the format file, e.g. "const char *" */
+	/*
+	 * C type text from the format file, e.g. "const char *". For
+	 * ARGF_CHARS, ARGF_ARRAY and ARGF_DATA_LOC it is the element type
+	 * ("char", "unsigned long"); the brackets are dropped.
+	 */
+	char *ctype;
 	enum arg_field_kind kind;
 	uint32_t offset, size, array_len;
 	bool is_signed;
 };
 
 struct provider {
-	const char *name;                /* canonical: "tracepoint" */
-	const char *const *aliases;      /* NULL-terminated: "t", ... */
-	const char *section;             /* libbpf ELF section giving the program type */
-	bool has_args;                   /* `args` is meaningful */
+	const char *name;	    /* canonical: "tracepoint" */
+	const char *const *aliases; /* NULL-terminated: "t", ... */
+	const char *section;	    /* libbpf ELF section giving the program type */
+	bool has_args;		    /* `args` is meaningful */
 	/*
 	 * Expand the parts of one attach point (after the provider name,
 	 * split on ':') into targets appended to `out` (struct attach_target *,
@@ -53,7 +60,11 @@ struct provider {
 	 */
 	int (*expand)(const struct provider *p, char **parts, int nparts, struct vec *out,
 		      struct strbuf *err);
-	/* Typed args of a target: appends struct arg_field * to out. -1 + err on failure. */
+	/*
+	 * Typed args of a target: appends struct arg_field * to out (the
+	 * caller owns them: free each with provider_field_free). Returns the
+	 * number added (0 for providers without args), or -1 + err on failure.
+	 */
 	int (*fields)(const struct attach_target *t, struct vec *out, struct strbuf *err);
 	/*
 	 * Attach prog at t, pushing every struct bpf_link * it makes onto links.
@@ -78,7 +89,34 @@ void provider_parts_free(char **parts, int n);
 void provider_target_free(struct attach_target *t);
 void provider_field_free(struct arg_field *f);
 
-/* Make sure tracefs is mounted; returns its path ("/sys/kernel/tracing"), or NULL + err. */
+/*
+ * Make sure tracefs is mounted; returns its path ("/sys/kernel/tracing"),
+ * or NULL + err. The result is cached.
+ */
 const char *provider_tracefs(struct strbuf *err);
+
+/* A new target of p (name and target copied; target may be NULL). */
+struct attach_target *provider_target_new(const struct provider *p, const char *name,
+					  const char *target);
+/* Sort a vector of struct attach_target * by name (strcmp), from index `from`. */
+void provider_targets_sort(struct vec *targets, size_t from);
+
+/*
+ * perf_event helpers (perf.c), shared by interval, profile and software,
+ * and by the tests.
+ */
+/* Open a PERF_TYPE_SOFTWARE event on cpu (pid -1): returns the fd, or -errno. */
+int perf_open_sw(uint64_t config, uint64_t period, bool freq, int cpu);
+/* interval/profile: PERF_COUNT_SW_CPU_CLOCK with t->period/t->freq. */
+int perf_open_cpu_clock(const struct attach_target *t, int cpu);
+/* Online CPUs from /sys/devices/system/cpu/online: count, *cpus malloc'd; -errno on failure. */
+int perf_online_cpus(int **cpus);
+/*
+ * Open a software event for t on CPU 0 or on every online CPU and attach
+ * prog to each with t->cookie, pushing the links. On failure, destroys
+ * what it made, leaves links as it was, and returns -1 with one sentence.
+ */
+int perf_attach_sw(struct bpf_program *prog, const struct attach_target *t, uint64_t config,
+		   bool all_cpus, struct vec *links, struct strbuf *err);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "prog/prog.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void prog_init(struct program *p)

@@ -94,6 +94,9 @@ struct prog_desc {
 	int probe_index; /* source order, for BEGIN/END ordering */
 };
 
+/* ELF symbol of user map `id` (codegen defines it, the runtime finds it). */
+#define PROG_MAP_SYMBOL_FMT "m%d"
+
 /* Names of the internal maps that the runtime knows. */
 #define PROG_RINGBUF_MAP "sonde_rb"
 #define PROG_STATS_MAP "sonde_stats" /* per-CPU u64 counters: enum prog_stat */

@@ -18,21 +18,69 @@ struct output {
 	FILE *f;
 	enum out_format format;
 	const struct program *prog;
-	int ncpus; /* possible CPUs, for per-CPU value arrays */
+	int ncpus; /* possible CPUs, for per-CPU value arrays; <= 0: ask libbpf */
+	/*
+	 * Print as bpftrace 0.17 does instead of current bpftrace: "@h: " hist
+	 * headers with a trailing space, a blank line after avg/stats maps,
+	 * "count C, average A, total T" stats, 0.17 lhist labels, bars scaled
+	 * on undivided counts, parens kept on string keys.
+	 */
+	bool compat_v017;
 };
 
 /*
  * Format a user printf: fmt is the script's format string, args describe
  * where each argument lives in rec (rec points just after the u64 event
- * id). Conversions d i u o x X c s p with flags, width, precision and
- * length modifiers (l ll h hh z j are accepted and ignored: the argument's
- * type decides its size).
+ * id). Conversions d i u o x X c s p with flags (- 0 + space #), width,
+ * precision and length modifiers (hh h l ll z j t). As in bpftrace (0.17
+ * and current), the argument is first widened to 64 bits by its own type
+ * (sign- or zero-extended), then cast to the C type that the conversion and
+ * length modifier name: "%d" of 1 << 40 prints 0, "%u" of -1 prints
+ * 4294967295, "%lu" of -1 prints 18446744073709551615, "%p" of 0 prints
+ * "(nil)". "%s" of a non-string prints out_value() of it.
  */
 void out_printf(struct strbuf *sb, const struct program *p, const char *fmt,
 		const struct event_arg *args, int nargs, const void *rec);
 
-/* Render one value as text: ints, bool, strings, tuples "(1, abc)", probe names. */
+/*
+ * Render one value as text: ints, bool, strings (up to the first NUL),
+ * pointers "0x1f", tuples "(1, abc)", records "{ .a = 1, .b = x }", probe
+ * names, buffers (printable bytes kept, others "\xNN"). T_AGG prints
+ * nothing; stacks and timestamps go to out_value_ext when it is set.
+ */
 void out_value(struct strbuf *sb, const struct program *p, const struct type *t, const void *data);
+
+/*
+ * Optional renderer for values out_value cannot print alone (T_KSTACK,
+ * T_USTACK, T_TIMESTAMP need symbols or a format): return true when it
+ * appended the value to sb. NULL by default (timestamps print as a u64,
+ * stacks as nothing).
+ */
+typedef bool (*out_value_fn)(struct strbuf *sb, const struct program *p, const struct type *t,
+			     const void *data);
+extern out_value_fn out_value_ext;
+
+/*
+ * Histogram pieces, exactly as bpftrace prints them (hist.c).
+ * out_hist_label: label of hist() bucket idx (0 = negatives) with k
+ * sub-buckets: "(..., 0)", "[0]", "[1]", "[2, 4)", "[512, 1K)", "[4, 6)"...
+ * out_lhist_label: label of lhist() bucket idx out of
+ * agg_lhist_nbuckets(min, max, step): "(..., MIN)", "[a, b)" ("[a]" when
+ * step is 1), "[MAX, ...)"; K/M suffixes when step is a multiple of 1024.
+ * v017 selects bpftrace 0.17's lhist labels (no "[a]"; K/M whenever the
+ * number is a multiple of 1024).
+ * out_hist_bar: '@' x (int)(count / (float)max * 52), padded to 52.
+ * out_hist_rows: the rows of one histogram (counts[0..n) by bucket index,
+ * m says hist or lhist and its parameters), from the first to the last
+ * non-zero bucket; hist counts are divided by div (lhist ignores div, as
+ * bpftrace does). Each row: "%-16s%8llu |BAR|\n".
+ */
+void out_hist_label(struct strbuf *sb, int64_t idx, int k);
+void out_lhist_label(struct strbuf *sb, int64_t idx, int64_t min, int64_t max, int64_t step,
+		     bool v017);
+void out_hist_bar(struct strbuf *sb, uint64_t count, uint64_t max);
+void out_hist_rows(struct strbuf *sb, const struct map_desc *m, const uint64_t *counts, int64_t n,
+		   int64_t div, bool v017);
 
 /*
  * Print one map (as at exit or print(@m, top, div)): reads every key,

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Thin BPF verbs over the LLVM builder: helper calls by id, map
+ * operations, stack slots and memory moves.
+ */
+#include "codegen/cg.h"
+
+#include <linux/bpf.h>
+
+LLVMValueRef cg_const(struct cg *g, int64_t v)
+{
+	return LLVMConstInt(g->i64, (unsigned long long)v, 1);
+}
+
+LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n)
+{
+	LLVMTypeRef params[8];
+
+	for (unsigned i = 0; i < n; i++)
+		params[i] = LLVMTypeOf(args[i]);
+	LLVMTypeRef fty = LLVMFunctionType(ret, params, n, 0);
+	LLVMValueRef fn = LLVMConstIntToPtr(cg_const(g, id), g->ptr);
+	return LLVMBuildCall2(g->b, fty, fn, args, n, "");
+}
+
+LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name)
+{
+	LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
+	LLVMValueRef first = LLVMGetFirstInstruction(g->entry);
+
+	if (first)
+		LLVMPositionBuilderBefore(eb, first);
+	else
+		LLVMPositionBuilderAtEnd(eb, g->entry);
+	LLVMTypeRef ty = LLVMArrayType(g->i8, size ? size : 1);
+	LLVMValueRef a = LLVMBuildAlloca(eb, ty, name);
+	LLVMSetAlignment(a, 8);
+	LLVMDisposeBuilder(eb);
+	return a;
+}
+
+void cg_memset0(struct cg *g, LLVMValueRef p, uint32_t size)
+{
+	LLVMValueRef m = LLVMBuildMemSet(g->b, p, LLVMConstInt(g->i8, 0, 0),
+					 LLVMConstInt(g->i64, size, 0), 1);
+	(void)m;
+}
+
+void cg_memcpy(struct cg *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size)
+{
+	if (size)
+		LLVMBuildMemCpy(g->b, dst, 1, src, 1, LLVMConstInt(g->i64, size, 0));
+}
+
+LLVMValueRef cg_gep(struct cg *g, LLVMValueRef p, uint32_t off)
+{
+	if (!off)
+		return p;
+	LLVMValueRef idx = LLVMConstInt(g->i64, off, 0);
+	return LLVMBuildGEP2(g->b, g->i8, p, &idx, 1, "");
+}
+
+static LLVMTypeRef int_ty(struct cg *g, uint32_t size)
+{
+	switch (size) {
+	case 1:
+		return g->i8;
+	case 2:
+		return g->i16;
+	case 4:
+		return g->i32;
+	default:
+		return g->i64;
+	}
+}
+
+LLVMValueRef cg_load_int(struct cg *g, LLVMValueRef p, uint32_t size, bool is_signed)
+{
+	LLVMTypeRef ty = int_ty(g, size);
+	LLVMValueRef v = LLVMBuildLoad2(g->b, ty, p, "");
+
+	LLVMSetAlignment(v, 1);
+	if (size == 8)
+		return v;
+	return is_signed ? LLVMBuildSExt(g->b, v, g->i64, "") : LLVMBuildZExt(g->b, v, g->i64, "");
+}
+
+void cg_store_int(struct cg *g, LLVMValueRef p, LLVMValueRef v, uint32_t size)
+{
+	LLVMTypeRef ty = int_ty(g, size);
+
+	if (LLVMTypeOf(v) != ty)
+		v = LLVMBuildTrunc(g->b, v, ty, "");
+	LLVMValueRef st = LLVMBuildStore(g->b, v, p);
+	LLVMSetAlignment(st, 1);
+}
+
+LLVMValueRef cg_map_lookup(struct cg *g, LLVMValueRef map, LLVMValueRef key)
+{
+	LLVMValueRef args[] = {map, key};
+	return cg_helper(g, BPF_FUNC_map_lookup_elem, g->ptr, args, 2);
+}
+
+LLVMValueRef cg_map_update(struct cg *g, LLVMValueRef map, LLVMValueRef key, LLVMValueRef val,
+			   uint64_t flags)
+{
+	LLVMValueRef args[] = {map, key, val, cg_const(g, (int64_t)flags)};
+	return cg_helper(g, BPF_FUNC_map_update_elem, g->i64, args, 4);
+}
+
+LLVMValueRef cg_map_delete(struct cg *g, LLVMValueRef map, LLVMValueRef key)
+{
+	LLVMValueRef args[] = {map, key};
+	return cg_helper(g, BPF_FUNC_map_delete_elem, g->i64, args, 2);
+}
+
+LLVMBasicBlockRef cg_block(struct cg *g, const char *name)
+{
+	return LLVMAppendBasicBlockInContext(g->ctx, g->fn, name);
+}
+
+void cg_stat_inc(struct cg *g, int stat)
+{
+	LLVMValueRef key = cg_alloca(g, 4, "stat_key");
+	cg_store_int(g, key, cg_const(g, stat), 4);
+	LLVMValueRef p = cg_map_lookup(g, g->stats, key);
+	LLVMBasicBlockRef yes = cg_block(g, "stat_inc"), done = cg_block(g, "stat_done");
+	LLVMValueRef isnull = LLVMBuildIsNull(g->b, p, "");
+	LLVMBuildCondBr(g->b, isnull, done, yes);
+	LLVMPositionBuilderAtEnd(g->b, yes);
+	LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, p, "");
+	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, v, cg_const(g, 1), ""), p);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}
+
+void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct type *to)
+{
+	const struct type *t = v.t;
+
+	switch (to->kind) {
+	case T_INT:
+	case T_BOOL:
+	case T_PTR:
+	case T_PROBE:
+		cg_store_int(g, dst, v.v, to->size);
+		return;
+	case T_STRING:
+		if (t->size >= to->size) {
+			cg_memcpy(g, dst, v.v, to->size);
+		} else {
+			cg_memcpy(g, dst, v.v, t->size);
+			cg_memset0(g, cg_gep(g, dst, t->size), to->size - t->size);
+		}
+		return;
+	case T_TUPLE:
+		if (t == to) {
+			cg_memcpy(g, dst, v.v, to->size);
+			return;
+		}
+		cg_memset0(g, dst, to->size);
+		for (int i = 0; i < to->nfields && i < t->nfields; i++) {
+			struct cg_val f = cg_load_as(g, cg_gep(g, v.v, t->fields[i].offset),
+						     t->fields[i].type);
+			cg_store_as(g, cg_gep(g, dst, to->fields[i].offset), f,
+				    to->fields[i].type);
+		}
+		return;
+	default:
+		cg_memcpy(g, dst, v.v, to->size < t->size ? to->size : t->size);
+		return;
+	}
+}
+
+struct cg_val cg_load_as(struct cg *g, LLVMValueRef p, const struct type *t)
+{
+	struct cg_val v = {.t = t};
+
+	switch (t->kind) {
+	case T_INT:
+	case T_BOOL:
+	case T_PTR:
+	case T_PROBE:
+		v.v = cg_load_int(g, p, t->size, t->kind == T_INT && t->is_signed);
+		return v;
+	default:
+		v.v = p;
+		return v;
+	}
+}
+
+void cg_loc(struct cg *g, const struct node *n)
+{
+	if (!g->di_sp || !n || n->loc.first_line <= 0)
+		return;
+	LLVMMetadataRef loc = LLVMDIBuilderCreateDebugLocation(
+		g->ctx, (unsigned)n->loc.first_line, (unsigned)n->loc.first_column, g->di_sp, NULL);
+	LLVMSetCurrentDebugLocation2(g->b, loc);
+}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module: BTF-defined maps (with the DIBuilder types libbpf reads),
+ * one function per probe, then LLVM's BPF back end to an ELF object in
+ * memory. LLVM diagnostics (such as an exceeded stack) become sonde
+ * errors, never a crash.
+ */
+#include "codegen/cg.h"
+
+#include <linux/bpf.h>
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <string.h>
+
+void codegen_map_symbol(int id, char *buf, size_t len)
+{
+	snprintf(buf, len, PROG_MAP_SYMBOL_FMT, id);
+}
+
+/* ---- maps ---- */
+
+/* DI type `int (*)[n]`: how libbpf's __uint(name, n) encodes a number. */
+static LLVMMetadataRef di_uint_ptr(struct cg *g, uint64_t n)
+{
+	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(g->di, 0, (int64_t)n);
+	LLVMMetadataRef arr = LLVMDIBuilderCreateArrayType(g->di, n * 32, 32, g->di_int, &sub, 1);
+	return LLVMDIBuilderCreatePointerType(g->di, arr, 64, 0, 0, "", 0);
+}
+
+static LLVMValueRef define_map(struct cg *g, const char *name, uint32_t type, uint32_t max,
+			       uint32_t key_size, uint32_t value_size)
+{
+	const char *fields[] = {"type", "max_entries", "key_size", "value_size"};
+	uint64_t vals[] = {type, max, key_size, value_size};
+	unsigned n = key_size ? 4 : 2;
+	LLVMMetadataRef members[4];
+	LLVMTypeRef ptrs[4];
+
+	for (unsigned i = 0; i < n; i++) {
+		members[i] = LLVMDIBuilderCreateMemberType(g->di, g->di_cu, fields[i],
+							   strlen(fields[i]), g->di_file, 0, 64, 64,
+							   i * 64, 0, di_uint_ptr(g, vals[i]));
+		ptrs[i] = g->ptr;
+	}
+	LLVMMetadataRef st = LLVMDIBuilderCreateStructType(g->di, g->di_cu, "", 0, g->di_file, 0,
+							   n * 64, 64, 0, NULL, members, n, 0,
+							   NULL, "", 0);
+	LLVMTypeRef ty = LLVMStructTypeInContext(g->ctx, ptrs, n, 0);
+	LLVMValueRef gv = LLVMAddGlobal(g->mod, ty, name);
+	LLVMSetInitializer(gv, LLVMConstNull(ty));
+	LLVMSetSection(gv, ".maps");
+	LLVMSetAlignment(gv, 8);
+	LLVMSetLinkage(gv, LLVMExternalLinkage);
+	LLVMMetadataRef expr = LLVMDIBuilderCreateExpression(g->di, NULL, 0);
+	LLVMMetadataRef gve = LLVMDIBuilderCreateGlobalVariableExpression(
+		g->di, g->di_cu, name, strlen(name), name, strlen(name), g->di_file, 0, st, 0, expr,
+		NULL, 64);
+	LLVMGlobalSetMetadata(gv, LLVMGetMDKindIDInContext(g->ctx, "dbg", 3), gve);
+	return gv;
+}
+
+static void define_maps(struct cg *g)
+{
+	struct program *p = g->prog;
+	char name[32];
+
+	g->map_globals = xcalloc(p->maps.n + 1, sizeof(LLVMValueRef));
+	for (size_t i = 0; i < p->maps.n; i++) {
+		struct map_desc *md = p->maps.v[i];
+		codegen_map_symbol(md->id, name, sizeof(name));
+		g->map_globals[i] = define_map(g, name, md->bpf_type, md->max_entries,
+					       md->key_size, md->value_size);
+	}
+	g->rb = define_map(g, PROG_RINGBUF_MAP, BPF_MAP_TYPE_RINGBUF, p->ringbuf_size, 0, 0);
+	g->stats = define_map(g, PROG_STATS_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, STAT__COUNT, 4, 8);
+	g->cfg = define_map(g, PROG_CFG_MAP, BPF_MAP_TYPE_ARRAY, 1, 4, sizeof(struct prog_cfg));
+}
+
+/* ---- probes ---- */
+
+static void alloc_vars(struct cg *g, struct node *n);
+
+static void define_probe(struct cg *g, struct node *probe)
+{
+	struct prog_desc *pd = probe->sema;
+	LLVMTypeRef fty = LLVMFunctionType(g->i64, &g->ptr, 1, 0);
+	LLVMValueRef fn = LLVMAddFunction(g->mod, pd->func_name, fty);
+
+	LLVMSetSection(fn, pd->section);
+	LLVMSetLinkage(fn, LLVMExternalLinkage);
+	g->fn = fn;
+	g->pd = pd;
+	g->ctx_arg = LLVMGetParam(fn, 0);
+	g->entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
+
+	/* Debug info: a subprogram gives BTF func and line info (verifier errors map back). */
+	LLVMMetadataRef params[] = {g->di_int, g->di_int};
+	LLVMMetadataRef sty = LLVMDIBuilderCreateSubroutineType(g->di, g->di_file, params, 2, 0);
+	g->di_sp = LLVMDIBuilderCreateFunction(
+		g->di, g->di_file, pd->func_name, strlen(pd->func_name), pd->func_name,
+		strlen(pd->func_name), g->di_file, (unsigned)probe->loc.first_line, sty, 0, 1,
+		(unsigned)probe->loc.first_line, LLVMDIFlagPrototyped, 1);
+	LLVMSetSubprogram(fn, g->di_sp);
+	LLVMMetadataRef argvar = LLVMDIBuilderCreateParameterVariable(
+		g->di, g->di_sp, "ctx", 3, 1, g->di_file, (unsigned)probe->loc.first_line,
+		g->di_int, 1, 0);
+	(void)argvar;
+
+	LLVMPositionBuilderAtEnd(g->b, g->entry);
+	cg_loc(g, probe);
+	g->nvars = (int)probe->len;
+	g->vars = xcalloc((size_t)g->nvars + 1, sizeof(LLVMValueRef));
+	LLVMBasicBlockRef body = cg_block(g, "body");
+	LLVMBuildBr(g->b, body);
+	/* Variable slots, sized from their final types and zeroed in the entry block. */
+	alloc_vars(g, probe->b);
+	alloc_vars(g, probe->c);
+	LLVMPositionBuilderAtEnd(g->b, body);
+	if (probe->b) {
+		LLVMValueRef c = cg_cond(g, probe->b);
+		LLVMBasicBlockRef yes = cg_block(g, "pred_true"), no = cg_block(g, "pred_false");
+		LLVMBuildCondBr(g->b, c, yes, no);
+		LLVMPositionBuilderAtEnd(g->b, no);
+		LLVMBuildRet(g->b, cg_const(g, 0));
+		LLVMPositionBuilderAtEnd(g->b, yes);
+	}
+	cg_block_stmts(g, probe->c);
+	LLVMBuildRet(g->b, cg_const(g, 0));
+	free(g->vars);
+	g->vars = NULL;
+	g->di_sp = NULL;
+}
+
+/* Allocate variable slots lazily: walk the probe for vars, sized by final type. */
+static void alloc_vars(struct cg *g, struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_VAR && n->sema) {
+			struct sema_var *v = n->sema;
+			if (v->index < g->nvars && !g->vars[v->index]) {
+				uint32_t size = v->type->size ? v->type->size : 8;
+				if (v->type->kind == T_INT || v->type->kind == T_BOOL)
+					size = 8;
+				g->vars[v->index] = cg_alloca(g, size, v->name);
+				/* zero-initialise in the entry block */
+				LLVMBuilderRef save = g->b;
+				LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
+				LLVMValueRef term = LLVMGetBasicBlockTerminator(g->entry);
+				if (term)
+					LLVMPositionBuilderBefore(eb, term);
+				else
+					LLVMPositionBuilderAtEnd(eb, g->entry);
+				g->b = eb;
+				cg_memset0(g, g->vars[v->index], size);
+				g->b = save;
+				LLVMDisposeBuilder(eb);
+			}
+		}
+		alloc_vars(g, n->a);
+		alloc_vars(g, n->b);
+		alloc_vars(g, n->c);
+		alloc_vars(g, n->d);
+	}
+}
+
+/* ---- driver ---- */
+
+static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
+{
+	struct cg *g = arg;
+
+	if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
+		return;
+	char *msg = LLVMGetDiagInfoDescription(di);
+	if (strstr(msg, "stack limit"))
+		diag_error_hint(g->d, NULL,
+				"use fewer or smaller strings and tuples in one probe",
+				"the program needs more than the 512 bytes of BPF stack: %s", msg);
+	else
+		diag_error(g->d, NULL, "LLVM: %s", msg);
+	LLVMDisposeMessage(msg);
+}
+
+static bool targets_ready;
+
+int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const struct cg_opts *opts)
+{
+	struct cg g = {.prog = prog, .d = d};
+	char *err = NULL;
+	int ret = -1;
+
+	if (!targets_ready) {
+		LLVMInitializeBPFTargetInfo();
+		LLVMInitializeBPFTarget();
+		LLVMInitializeBPFTargetMC();
+		LLVMInitializeBPFAsmPrinter();
+		targets_ready = true;
+	}
+	g.ctx = LLVMContextCreate();
+	LLVMContextSetDiagnosticHandler(g.ctx, diag_handler, &g);
+	g.mod = LLVMModuleCreateWithNameInContext("sonde", g.ctx);
+	LLVMSetTarget(g.mod, "bpfel");
+	LLVMSetDataLayout(g.mod, "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128");
+	g.b = LLVMCreateBuilderInContext(g.ctx);
+	g.i8 = LLVMInt8TypeInContext(g.ctx);
+	g.i16 = LLVMInt16TypeInContext(g.ctx);
+	g.i32 = LLVMInt32TypeInContext(g.ctx);
+	g.i64 = LLVMInt64TypeInContext(g.ctx);
+	g.ptr = LLVMPointerTypeInContext(g.ctx, 0);
+	g.vo = LLVMVoidTypeInContext(g.ctx);
+
+	g.di = LLVMCreateDIBuilder(g.mod);
+	const char *fname = d->src && d->src->name ? d->src->name : "stdin";
+	g.di_file = LLVMDIBuilderCreateFile(g.di, fname, strlen(fname), ".", 1);
+	g.di_cu = LLVMDIBuilderCreateCompileUnit(g.di, LLVMDWARFSourceLanguageC, g.di_file, "sonde",
+						 5, 0, "", 0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0,
+						 0, "", 0, "", 0);
+	g.di_int = LLVMDIBuilderCreateBasicType(g.di, "int", 3, 32, 5 /* DW_ATE_signed */,
+						LLVMDIFlagZero);
+	LLVMAddModuleFlag(g.mod, LLVMModuleFlagBehaviorWarning, "Debug Info Version", 18,
+			  LLVMValueAsMetadata(LLVMConstInt(g.i32, LLVMDebugMetadataVersion(), 0)));
+	LLVMAddModuleFlag(g.mod, LLVMModuleFlagBehaviorWarning, "Dwarf Version", 13,
+			  LLVMValueAsMetadata(LLVMConstInt(g.i32, 4, 0)));
+
+	define_maps(&g);
+	LLVMTypeRef lic_ty = LLVMArrayType(g.i8, 4);
+	LLVMValueRef lic = LLVMAddGlobal(g.mod, lic_ty, "_license");
+	LLVMSetInitializer(lic, LLVMConstStringInContext(g.ctx, "GPL", 3, 0));
+	LLVMSetSection(lic, "license");
+
+	for (struct node *n = ast->root->a; n; n = n->next) {
+		if (n->kind != N_PROBE)
+			continue;
+		g.nvars = (int)n->len;
+		define_probe(&g, n);
+	}
+	LLVMDIBuilderFinalize(g.di);
+
+	if (opts && opts->dump_ir) {
+		char *s = LLVMPrintModuleToString(g.mod);
+		fputs(s, opts->dump_ir);
+		LLVMDisposeMessage(s);
+	}
+	if (LLVMVerifyModule(g.mod, LLVMReturnStatusAction, &err)) {
+		diag_error(d, NULL, "internal error: invalid LLVM IR: %s", err);
+		LLVMDisposeMessage(err);
+		goto out;
+	}
+	LLVMDisposeMessage(err);
+	err = NULL;
+
+	LLVMTargetRef target;
+	if (LLVMGetTargetFromTriple("bpfel", &target, &err)) {
+		diag_error(d, NULL, "LLVM has no BPF target: %s", err);
+		LLVMDisposeMessage(err);
+		goto out;
+	}
+	LLVMTargetMachineRef tm = LLVMCreateTargetMachine(target, "bpfel", "v3", "",
+							  LLVMCodeGenLevelDefault, LLVMRelocDefault,
+							  LLVMCodeModelDefault);
+	LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef perr = LLVMRunPasses(g.mod, "default<O2>", tm, pbo);
+	LLVMDisposePassBuilderOptions(pbo);
+	if (perr) {
+		char *m = LLVMGetErrorMessage(perr);
+		diag_error(d, NULL, "LLVM optimisation failed: %s", m);
+		LLVMDisposeErrorMessage(m);
+		LLVMDisposeTargetMachine(tm);
+		goto out;
+	}
+	if (opts && opts->dump_ir_opt) {
+		char *s = LLVMPrintModuleToString(g.mod);
+		fputs(s, opts->dump_ir_opt);
+		LLVMDisposeMessage(s);
+	}
+	if (opts && opts->emit_llvm)
+		LLVMPrintModuleToFile(g.mod, opts->emit_llvm, NULL);
+	LLVMMemoryBufferRef buf = NULL;
+	if (LLVMTargetMachineEmitToMemoryBuffer(tm, g.mod, LLVMObjectFile, &err, &buf)) {
+		diag_error(d, NULL, "LLVM could not emit BPF: %s", err);
+		LLVMDisposeMessage(err);
+		LLVMDisposeTargetMachine(tm);
+		goto out;
+	}
+	LLVMDisposeTargetMachine(tm);
+	if (diag_errors(d)) {
+		LLVMDisposeMemoryBuffer(buf);
+		goto out;
+	}
+	prog->elf_size = LLVMGetBufferSize(buf);
+	prog->elf = xmalloc(prog->elf_size);
+	memcpy(prog->elf, LLVMGetBufferStart(buf), prog->elf_size);
+	LLVMDisposeMemoryBuffer(buf);
+	ret = 0;
+out:
+	free(g.map_globals);
+	LLVMDisposeDIBuilder(g.di);
+	LLVMDisposeBuilder(g.b);
+	LLVMDisposeModule(g.mod);
+	LLVMContextDispose(g.ctx);
+	return ret;
+}

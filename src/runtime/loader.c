@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loading: the object comes from memory; libbpf's log is captured. */
+#include "runtime/rt.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+
+static struct strbuf libbpf_log;
+static bool libbpf_echo;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	va_list ap2;
+
+	va_copy(ap2, ap);
+	if (libbpf_echo)
+		vfprintf(stderr, fmt, ap2);
+	va_end(ap2);
+	if (level != LIBBPF_DEBUG)
+		sb_vprintf(&libbpf_log, fmt, ap);
+	return 0;
+}
+
+/* The verifier log: the last lines carry the reason. */
+static void explain_load_failure(struct strbuf *err, int rc)
+{
+	const char *log = libbpf_log.buf ? libbpf_log.buf : "";
+	const char *p = strstr(log, "-- BEGIN PROG LOAD LOG --");
+	char line[512] = "";
+
+	if (p) {
+		const char *end = strstr(p, "-- END PROG LOAD LOG --");
+		/* the line before the last "processed N insns" is usually the reason */
+		const char *q = end ? end : p + strlen(p);
+		const char *lines[4] = {0};
+		int nl = 0;
+		for (const char *s = p; s < q;) {
+			const char *e = memchr(s, '\n', (size_t)(q - s));
+			if (!e)
+				e = q;
+			if (e > s && strncmp(s, "processed", 9) && strncmp(s, "--", 2) &&
+			    strncmp(s, "verification time", 17) && strncmp(s, "stack depth", 11)) {
+				lines[nl++ % 4] = s;
+			}
+			s = e + 1;
+		}
+		if (nl) {
+			const char *s = lines[(nl - 1) % 4];
+			const char *e = strchr(s, '\n');
+			size_t n = e ? (size_t)(e - s) : strlen(s);
+			if (n >= sizeof(line))
+				n = sizeof(line) - 1;
+			memcpy(line, s, n);
+			line[n] = 0;
+		}
+	}
+	if (line[0])
+		sb_printf(err, "the kernel's verifier rejected the program: %s (run with -d verifier for the whole log)",
+			  line);
+	else
+		sb_printf(err, "loading the BPF program failed: %s", strerror(-rc));
+}
+
+int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
+{
+	struct program *p = rt->prog;
+	char name[32];
+	int rc;
+
+	sb_reset(&libbpf_log);
+	libbpf_echo = rt->debug_libbpf;
+	libbpf_set_print(print_fn);
+	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
+	/* Kernels >= 5.11 account BPF memory to the cgroup; raise the limit only if it helps. */
+	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+	setrlimit(RLIMIT_MEMLOCK, &rl);
+
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "sonde");
+	rt->obj = bpf_object__open_mem(p->elf, p->elf_size, &oo);
+	if (!rt->obj) {
+		sb_printf(err, "cannot open the generated BPF object: %s", strerror(errno));
+		return -1;
+	}
+	if (rt->debug_verifier) {
+		struct bpf_program *prog;
+		bpf_object__for_each_program(prog, rt->obj) bpf_program__set_log_level(prog, 2);
+	}
+	rc = bpf_object__load(rt->obj);
+	if (rc) {
+		if (rc == -EPERM)
+			sb_printf(err, "loading BPF programs needs root (or CAP_BPF and CAP_PERFMON)");
+		else
+			explain_load_failure(err, rc);
+		return -1;
+	}
+	if (rt->debug_verifier && libbpf_log.buf)
+		fputs(libbpf_log.buf, stderr);
+	for (size_t i = 0; i < p->maps.n; i++) {
+		struct map_desc *md = p->maps.v[i];
+		snprintf(name, sizeof(name), PROG_MAP_SYMBOL_FMT, md->id);
+		struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, name);
+		md->fd = m ? bpf_map__fd(m) : -1;
+	}
+	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, PROG_STATS_MAP);
+	rt->stats_fd = m ? bpf_map__fd(m) : -1;
+	m = bpf_object__find_map_by_name(rt->obj, PROG_CFG_MAP);
+	rt->cfg_fd = m ? bpf_map__fd(m) : -1;
+	rt->out.f = out;
+	rt->out.prog = p;
+	rt->out.ncpus = libbpf_num_possible_cpus();
+	return 0;
+}
+
+struct bpf_program *rt_program(struct rt *rt, const struct prog_desc *pd)
+{
+	return bpf_object__find_program_by_name(rt->obj, pd->func_name);
+}
+
+int rt_run_once(struct rt *rt, const struct prog_desc *pd, struct strbuf *err)
+{
+	struct bpf_program *prog = rt_program(rt, pd);
+	uint64_t args[1] = {0};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
+
+	if (!prog || bpf_prog_test_run_opts(bpf_program__fd(prog), &opts)) {
+		sb_printf(err, "could not run the %s probe: %s", pd->is_begin ? "BEGIN" : "END",
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void rt_close(struct rt *rt)
+{
+	if (rt->rb)
+		ring_buffer__free(rt->rb);
+	rt->rb = NULL;
+	if (rt->obj)
+		bpf_object__close(rt->obj);
+	rt->obj = NULL;
+	sb_free(&libbpf_log);
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event loop: one BPF ring buffer carries every asynchronous action
+ * (printf, print, time, exit, clear, zero). Records start with a u64
+ * event id; the event descriptor says how to decode the rest.
+ */
+#include "runtime/rt.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+static void do_time(struct rt *rt, const char *fmt)
+{
+	char buf[256];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	size_t n = strftime(buf, sizeof(buf), fmt, &tm);
+	fwrite(buf, 1, n, rt->out.f);
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct rt *rt = ctx;
+	uint64_t id;
+	struct strbuf sb;
+
+	if (size < 8)
+		return 0;
+	memcpy(&id, data, 8);
+	struct event_desc *ev = prog_event(rt->prog, (int)id);
+	if (!ev || size < 8 + ev->size)
+		return 0;
+	if (rt->exit_requested && !rt->in_end)
+		return 0; /* nothing after exit() is printed, but END's output */
+	const char *rec = (const char *)data + 8;
+	sb_init(&sb);
+	switch (ev->kind) {
+	case EV_PRINTF:
+		out_printf(&sb, rt->prog, ev->fmt, ev->args, ev->nargs, rec);
+		fwrite(sb.buf ? sb.buf : "", 1, sb.len, rt->out.f);
+		break;
+	case EV_PRINT_VALUE:
+		out_value(&sb, rt->prog, ev->args[0].type, rec + ev->args[0].offset);
+		sb_putc(&sb, '\n');
+		fwrite(sb.buf, 1, sb.len, rt->out.f);
+		break;
+	case EV_PRINT_MAP:
+		out_map(&rt->out, prog_map(rt->prog, ev->map_id), ev->top, ev->div);
+		break;
+	case EV_TIME:
+		do_time(rt, ev->fmt);
+		break;
+	case EV_EXIT: {
+		int64_t code;
+		memcpy(&code, rec, 8);
+		rt->exit_code = (int)code;
+		rt->exit_requested = true;
+		break;
+	}
+	case EV_CLEAR:
+		out_map_clear(prog_map(rt->prog, ev->map_id));
+		break;
+	case EV_ZERO:
+		out_map_zero(prog_map(rt->prog, ev->map_id), rt->out.ncpus);
+		break;
+	default:
+		break;
+	}
+	sb_free(&sb);
+	fflush(rt->out.f);
+	return 0;
+}
+
+static int rb_open(struct rt *rt)
+{
+	if (rt->rb)
+		return 0;
+	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, PROG_RINGBUF_MAP);
+	if (!m)
+		return -1;
+	rt->rb = ring_buffer__new(bpf_map__fd(m), on_event, rt, NULL);
+	return rt->rb ? 0 : -1;
+}
+
+static uint64_t stat_sum(struct rt *rt, int stat)
+{
+	int n = rt->out.ncpus > 0 ? rt->out.ncpus : 1;
+	uint64_t vals[n], sum = 0;
+	uint32_t key = (uint32_t)stat;
+
+	if (rt->stats_fd < 0 || bpf_map_lookup_elem(rt->stats_fd, &key, vals))
+		return 0;
+	for (int i = 0; i < n; i++)
+		sum += vals[i];
+	return sum;
+}
+
+void rt_report_losses(struct rt *rt)
+{
+	uint64_t lost = stat_sum(rt, STAT_LOST_EVENTS);
+
+	if (lost > rt->lost_reported) {
+		fprintf(stderr, "Lost %llu events\n", (unsigned long long)(lost - rt->lost_reported));
+		rt->lost_reported = lost;
+	}
+}
+
+int rt_loop(struct rt *rt, volatile int *stop)
+{
+	if (rb_open(rt))
+		return -1;
+	while (!*stop && !rt->exit_requested) {
+		int rc = ring_buffer__poll(rt->rb, 200);
+		if (rc < 0 && rc != -EINTR)
+			return -1;
+		rt_report_losses(rt);
+	}
+	return 0;
+}
+
+void rt_drain(struct rt *rt)
+{
+	if (rb_open(rt) == 0)
+		ring_buffer__consume(rt->rb);
+}

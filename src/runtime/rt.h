@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The runtime: loads the BPF object from memory, runs BEGIN/END, consumes
+ * the ring buffer, and prints. It never sees the AST or LLVM; attaching
+ * is done by the providers through the driver.
+ */
+#ifndef SONDE_RT_H
+#define SONDE_RT_H
+
+#include "prog/prog.h"
+#include "runtime/output.h"
+
+struct bpf_object;
+struct bpf_program;
+struct ring_buffer;
+
+struct rt {
+	struct program *prog;
+	struct bpf_object *obj;
+	struct ring_buffer *rb;
+	struct output out;
+	int stats_fd, cfg_fd;
+	int exit_code;
+	bool exit_requested;
+	bool in_end; /* END is running: print its events even after exit() */
+	uint64_t lost_reported;
+	bool debug_libbpf, debug_verifier;
+};
+
+/* Open prog->elf, resolve map fds into the map descriptors, load into the kernel. */
+int rt_load(struct rt *rt, FILE *out, struct strbuf *err);
+struct bpf_program *rt_program(struct rt *rt, const struct prog_desc *pd);
+/* Run a BEGIN/END program once (BPF_PROG_TEST_RUN). */
+int rt_run_once(struct rt *rt, const struct prog_desc *pd, struct strbuf *err);
+/* Consume events until exit() or *stop; returns 0. */
+int rt_loop(struct rt *rt, volatile int *stop);
+/* Drain what is left in the ring buffer without waiting. */
+void rt_drain(struct rt *rt);
+/* Report lost events / full maps (once per increase). */
+void rt_report_losses(struct rt *rt);
+void rt_close(struct rt *rt);
+
+#endif

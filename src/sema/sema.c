@@ -1,0 +1,815 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The semantic pass. It runs the type walk twice over every probe: the
+ * first, quiet walk learns the types of maps (a map may be read in one
+ * probe before another probe assigns it); the second reports errors and
+ * creates events. Attach points are expanded once, before both.
+ */
+#include "sema/sema_int.h"
+#include "probes/provider.h"
+
+#include <string.h>
+#include <strings.h>
+
+static const char *const builtin_names[] = {
+	[B_NONE] = "",
+#define X(e, s) [e] = s,
+	SEMA_BUILTINS(X)
+#undef X
+};
+
+const char *sema_builtin_name(enum sema_builtin b)
+{
+	return builtin_names[b];
+}
+
+void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...)
+{
+	va_list ap;
+	struct strbuf sb;
+
+	if (s->quiet) {
+		s->nerr_quiet++;
+		return;
+	}
+	sb_init(&sb);
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	diag_error(s->d, &n->loc, "%s", sb.buf);
+	sb_free(&sb);
+}
+
+void sema_unsupported(struct sctx *s, const struct node *n, const char *what)
+{
+	if (s->quiet)
+		return;
+	diag_error_hint(s->d, &n->loc, "sonde implements the core language first; this will come",
+			"%s is not supported yet", what);
+}
+
+/* ---- scopes and variables ---- */
+
+static struct sema_var *var_find(struct sctx *s, const char *name)
+{
+	for (struct scope *sc = s->scope; sc; sc = sc->up)
+		for (size_t i = 0; i < sc->vars.n; i++) {
+			struct sema_var *v = sc->vars.v[i];
+			if (!strcmp(v->name, name))
+				return v;
+		}
+	return NULL;
+}
+
+static struct sema_var *var_new(struct sctx *s, const char *name, const struct type *t)
+{
+	struct sema_var *v = arena_alloc(&s->ast->arena, sizeof(*v));
+
+	v->name = name;
+	v->type = t;
+	v->index = s->nvars++;
+	vec_push(&s->scope->vars, v);
+	return v;
+}
+
+static void scope_push(struct sctx *s, struct scope *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->up = s->scope;
+	s->scope = sc;
+}
+
+static void scope_pop(struct sctx *s)
+{
+	struct scope *sc = s->scope;
+
+	s->scope = sc->up;
+	vec_free(&sc->vars);
+}
+
+/* ---- expressions ---- */
+
+static enum sema_builtin builtin_lookup(const char *name)
+{
+	for (size_t i = 1; i < ARRAY_SIZE(builtin_names); i++)
+		if (!strcmp(builtin_names[i], name))
+			return (enum sema_builtin)i;
+	return B_NONE;
+}
+
+static const struct type *builtin_type(struct sctx *s, struct node *n)
+{
+	enum sema_builtin b = builtin_lookup(n->str);
+
+	n->op = b;
+	switch (b) {
+	case B_PID:
+	case B_TID:
+	case B_CPU:
+	case B_RAND:
+		return type_int(4, false);
+	case B_UID:
+	case B_GID:
+	case B_NSECS:
+	case B_ELAPSED:
+	case B_CGROUP:
+		return type_int(8, false);
+	case B_COMM:
+		return type_string(16);
+	case B_PROBE:
+		return type_probe();
+	case B_ARGS:
+		sema_err(s, n, "args cannot be used as a value; access a field, e.g. args.%s",
+			 s->fields && s->fields->n ? ((struct arg_field *)s->fields->v[0])->name
+						   : "field");
+		return type_none();
+	case B_NONE:
+		break;
+	}
+	static const char *const later[] = {
+		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "retval", "func", "kstack", "ustack",
+		"curtask", "cpid", "ppid", "username", "ncpus", "jiffies", "numaid", "usermode",
+		"ctx", "probetype", "pcomm", "sarg0", "cgroup_path",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(later); i++)
+		if (!strcmp(later[i], n->str)) {
+			struct strbuf sb;
+			sb_init(&sb);
+			sb_printf(&sb, "the builtin '%s'", n->str);
+			sema_unsupported(s, n, sb.buf);
+			sb_free(&sb);
+			return type_none();
+		}
+	sema_err(s, n, "Unknown identifier: '%s'", n->str);
+	return type_none();
+}
+
+static const struct type *args_field(struct sctx *s, struct node *n)
+{
+	if (!s->pd || !s->pd->prov || !s->pd->prov->has_args || !s->fields) {
+		sema_err(s, n->a, "args is not available in %s probes",
+			 s->pd && s->pd->prov ? s->pd->prov->name : "these");
+		return type_none();
+	}
+	for (size_t i = 0; i < s->fields->n; i++) {
+		struct arg_field *f = s->fields->v[i];
+		if (strcmp(f->name, n->str))
+			continue;
+		n->sema = f;
+		switch (f->kind) {
+		case ARGF_INT:
+			if (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)
+				return type_int(f->size, f->is_signed);
+			break;
+		case ARGF_CHARS:
+			return type_string(f->array_len ? f->array_len : 1);
+		case ARGF_DATA_LOC:
+		case ARGF_PTR:
+			return type_ptr(NULL);
+		case ARGF_ARRAY:
+			break;
+		}
+		sema_unsupported(s, n, "this tracepoint field's type");
+		return type_none();
+	}
+	sema_err(s, n, "Can't find field '%s' in the args of %s", n->str,
+		 s->pd && s->pd->targets.n ? ((struct attach_target *)s->pd->targets.v[0])->name
+					   : "this probe");
+	return type_none();
+}
+
+static bool is_int(const struct type *t)
+{
+	return t && (t->kind == T_INT || t->kind == T_BOOL || t->kind == T_PTR);
+}
+
+static bool is_known(const struct type *t)
+{
+	return t && t->kind != T_NONE;
+}
+
+static const struct type *arith_result(const struct type *a, const struct type *b)
+{
+	bool sa = a->kind == T_INT && a->is_signed, sb = b->kind == T_INT && b->is_signed;
+
+	return type_int(8, sa || sb);
+}
+
+static const struct type *binop(struct sctx *s, struct node *n)
+{
+	const struct type *a = sema_expr(s, n->a), *b = sema_expr(s, n->b);
+
+	if (!is_known(a) || !is_known(b))
+		return type_none();
+	switch (n->op) {
+	case OP_EQ:
+	case OP_NE:
+		if (a->kind == T_STRING && b->kind == T_STRING)
+			return type_bool();
+		/* fallthrough */
+	case '<':
+	case '>':
+	case OP_LE:
+	case OP_GE:
+		if (is_int(a) && is_int(b))
+			return type_bool();
+		break;
+	case OP_LAND:
+	case OP_LOR:
+		if (is_int(a) && is_int(b))
+			return type_bool();
+		break;
+	default:
+		if (is_int(a) && is_int(b))
+			return arith_result(a, b);
+		break;
+	}
+	sema_err(s, n, "Type mismatch for '%s': comparing '%s' with '%s'", ast_op_name(n->op),
+		 type_str(a), type_str(b));
+	return type_none();
+}
+
+static const struct type *lvalue_int(struct sctx *s, struct node *lv, const char *what)
+{
+	if (lv->kind == N_VAR) {
+		struct sema_var *v = var_find(s, lv->str);
+		if (!v) {
+			sema_err(s, lv, "Undefined or undeclared variable: %s", lv->str);
+			return type_none();
+		}
+		lv->sema = v;
+		lv->type = v->type;
+		if (!is_int(v->type) && is_known(v->type)) {
+			sema_err(s, lv, "%s requires an integer variable, %s is %s", what, lv->str,
+				 type_str(v->type));
+			return type_none();
+		}
+		return v->type;
+	}
+	if (lv->kind == N_MAP) {
+		struct map_desc *md = sema_map_get(s, lv);
+		sema_map_key(s, lv, md);
+		if (!sema_map_set_value(s, lv, md, type_int(8, true)))
+			return type_none();
+		lv->type = md->value;
+		return md->value;
+	}
+	sema_err(s, lv, "%s needs a variable or a map", what);
+	return type_none();
+}
+
+const struct type *sema_expr(struct sctx *s, struct node *n)
+{
+	const struct type *t = type_none();
+
+	switch (n->kind) {
+	case N_INT:
+		t = n->flags & AST_UNSIGNED_LIT ? type_int(8, false) : type_int(8, true);
+		break;
+	case N_STRING:
+		t = type_string((unsigned)n->len + 1);
+		break;
+	case N_BOOL:
+		t = type_bool();
+		break;
+	case N_VAR: {
+		struct sema_var *v = var_find(s, n->str);
+		if (!v) {
+			sema_err(s, n, "Undefined or undeclared variable: %s", n->str);
+			break;
+		}
+		n->sema = v;
+		t = v->type;
+		break;
+	}
+	case N_MAP: {
+		struct map_desc *md = sema_map_get(s, n);
+		sema_map_key(s, n, md);
+		if (md->agg != AGG_NONE) {
+			sema_unsupported(s, n, "reading an aggregation map in an expression");
+			break;
+		}
+		if (!md->value) {
+			if (!s->quiet)
+				sema_err(s, n, "Undefined map: %s is read but never assigned",
+					 n->str);
+			break;
+		}
+		t = md->value;
+		break;
+	}
+	case N_IDENT:
+		t = builtin_type(s, n);
+		break;
+	case N_CALL:
+		t = sema_call(s, n, false);
+		break;
+	case N_BINOP:
+		t = binop(s, n);
+		break;
+	case N_UNOP: {
+		if (n->op == '*' || n->op == '&') {
+			sema_expr(s, n->a);
+			sema_unsupported(s, n, n->op == '*' ? "pointer dereference" : "address-of");
+			break;
+		}
+		const struct type *a = sema_expr(s, n->a);
+		if (!is_known(a))
+			break;
+		if (!is_int(a)) {
+			sema_err(s, n, "The %s operator cannot be applied to %s", ast_op_name(n->op),
+				 type_str(a));
+			break;
+		}
+		t = n->op == '!' ? type_bool() : n->op == '-' ? type_int(8, true) : sema_norm(a);
+		break;
+	}
+	case N_INCDEC:
+		t = lvalue_int(s, n->a, n->op == OP_INC ? "++" : "--");
+		break;
+	case N_TERNARY: {
+		const struct type *c = sema_expr(s, n->a);
+		const struct type *a = n->b ? sema_expr(s, n->b) : c;
+		const struct type *b = sema_expr(s, n->c);
+		if (!n->b) {
+			sema_unsupported(s, n, "the ?: operator");
+			break;
+		}
+		if (!is_known(c) || !is_known(a) || !is_known(b))
+			break;
+		if (!is_int(c)) {
+			sema_err(s, n->a, "The condition of ?: must be an integer or bool, not %s",
+				 type_str(c));
+			break;
+		}
+		if (is_int(a) && is_int(b) && a->kind != T_BOOL && b->kind != T_BOOL)
+			t = arith_result(a, b);
+		else
+			t = sema_unify(sema_norm(a), sema_norm(b));
+		if (!t) {
+			sema_err(s, n, "Ternary operator branches have different types: %s and %s",
+				 type_str(a), type_str(b));
+			t = type_none();
+		}
+		break;
+	}
+	case N_FIELD: {
+		if (n->a->kind == N_IDENT && !strcmp(n->a->str, "args")) {
+			n->a->op = B_ARGS;
+			t = args_field(s, n);
+			break;
+		}
+		const struct type *a = sema_expr(s, n->a);
+		if (!is_known(a))
+			break;
+		if (a->kind == T_TUPLE) {
+			for (int i = 0; i < a->nfields; i++) {
+				char idx[16];
+				snprintf(idx, sizeof(idx), "%d", i);
+				if ((a->fields[i].name && !strcmp(a->fields[i].name, n->str)) ||
+				    (!a->fields[i].name && !strcmp(idx, n->str))) {
+					n->id = i;
+					t = a->fields[i].type;
+					break;
+				}
+			}
+			if (t->kind == T_NONE)
+				sema_err(s, n, "%s has no field '%s'", type_str(a), n->str);
+			break;
+		}
+		sema_unsupported(s, n, "field access on this type");
+		break;
+	}
+	case N_TUPLE: {
+		int cnt = ast_list_len(n->a), i = 0;
+		const struct type *el[cnt > 0 ? cnt : 1];
+		bool ok = true;
+		for (struct node *e = n->a; e; e = e->next) {
+			el[i] = sema_expr(s, e);
+			if (!is_known(el[i]))
+				ok = false;
+			else if (el[i]->kind == T_VOID || el[i]->kind == T_AGG) {
+				sema_err(s, e, "a tuple cannot hold a value of type %s",
+					 type_str(el[i]));
+				ok = false;
+			}
+			i++;
+		}
+		if (ok && cnt > 0)
+			t = type_tuple(cnt, el, NULL);
+		else if (cnt == 0)
+			sema_unsupported(s, n, "the empty tuple");
+		break;
+	}
+	case N_CAST: {
+		const struct type *a = sema_expr(s, n->b);
+		struct node *ty = n->a;
+		static const struct {
+			const char *name;
+			unsigned size;
+			bool sign;
+		} ints[] = {
+			{"int8", 1, true},   {"int16", 2, true},  {"int32", 4, true},
+			{"int64", 8, true},  {"uint8", 1, false}, {"uint16", 2, false},
+			{"uint32", 4, false}, {"uint64", 8, false},
+		};
+		if (ty->kind == N_TYPE && ty->ival == 0 && !ty->b) {
+			for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+				if (!strcmp(ty->str, ints[i].name))
+					t = type_int(ints[i].size, ints[i].sign);
+			if (!strcmp(ty->str, "bool"))
+				t = type_bool();
+		}
+		if (t->kind == T_NONE) {
+			sema_unsupported(s, n, "this cast");
+			break;
+		}
+		if (is_known(a) && !is_int(a)) {
+			sema_err(s, n, "Cannot cast from %s to %s", type_str(a), type_str(t));
+			t = type_none();
+		}
+		break;
+	}
+	case N_POSITIONAL:
+		sema_unsupported(s, n, "positional parameters");
+		break;
+	case N_SIZEOF:
+		sema_unsupported(s, n, "sizeof");
+		break;
+	case N_OFFSETOF:
+		sema_unsupported(s, n, "offsetof");
+		break;
+	case N_TYPEOF:
+		sema_unsupported(s, n, "typeof");
+		break;
+	case N_RECORD:
+		sema_unsupported(s, n, "records");
+		break;
+	case N_INDEX:
+		sema_expr(s, n->a);
+		sema_unsupported(s, n, "indexing with []");
+		break;
+	case N_BLOCK:
+		sema_unsupported(s, n, "block expressions");
+		break;
+	case N_COMPTIME:
+		sema_unsupported(s, n, "comptime");
+		break;
+	default:
+		sema_unsupported(s, n, ast_kind_name(n->kind));
+		break;
+	}
+	n->type = t ? t : type_none();
+	return n->type;
+}
+
+/* ---- statements ---- */
+
+static void assign(struct sctx *s, struct node *n)
+{
+	struct node *lv = n->a;
+	enum agg_kind agg;
+
+	if (n->op == 0 && lv->kind == N_MAP && sema_is_agg_call(n->b, &agg)) {
+		sema_agg_assign(s, lv, n->b);
+		return;
+	}
+	if (n->op) {
+		const struct type *l = lvalue_int(s, lv, "compound assignment");
+		const struct type *r = sema_expr(s, n->b);
+		if (is_known(l) && is_known(r) && !is_int(r))
+			sema_err(s, n->b, "Type mismatch for %s=: the right side is %s, not an integer",
+				 ast_op_name(n->op), type_str(r));
+		return;
+	}
+	const struct type *r = sema_expr(s, n->b);
+	if (!is_known(r))
+		return;
+	if (r->kind == T_VOID) {
+		sema_err(s, n->b, "Cannot assign a value of type void");
+		return;
+	}
+	switch (lv->kind) {
+	case N_VAR: {
+		struct sema_var *v = var_find(s, lv->str);
+		if (!v) {
+			v = var_new(s, lv->str, r->kind == T_INT ? type_int(8, r->is_signed) : r);
+		} else if (is_known(v->type)) {
+			const struct type *u =
+				is_int(v->type) && is_int(r) && r->kind != T_BOOL
+					? v->type
+					: sema_unify(v->type, r->kind == T_INT ? sema_norm(r) : r);
+			if (!u || (v->type->kind == T_STRING && r->size > v->type->size)) {
+				if (u && v->type->kind == T_STRING) {
+					v->type = u; /* grow: codegen sizes the slot from the final type */
+				} else {
+					sema_err(s, n,
+						 "Type mismatch for %s: trying to assign value of type "
+						 "'%s' when variable already contains a value of type '%s'",
+						 lv->str, type_str(r), type_str(v->type));
+					return;
+				}
+			} else {
+				v->type = u;
+			}
+		} else {
+			v->type = r;
+		}
+		lv->sema = v;
+		lv->type = v->type;
+		break;
+	}
+	case N_MAP: {
+		struct map_desc *md = sema_map_get(s, lv);
+		sema_map_key(s, lv, md);
+		if (sema_map_set_value(s, lv, md, r))
+			lv->type = md->value;
+		break;
+	}
+	case N_DISCARD:
+		break;
+	default:
+		sema_unsupported(s, lv, "assignment to this kind of expression");
+		break;
+	}
+}
+
+void sema_block(struct sctx *s, struct node *n)
+{
+	struct scope sc;
+
+	scope_push(s, &sc);
+	for (struct node *st = n->a; st; st = st->next)
+		sema_stmt(s, st);
+	if (n->b)
+		sema_unsupported(s, n->b, "a block's final expression");
+	scope_pop(s);
+}
+
+void sema_stmt(struct sctx *s, struct node *n)
+{
+	switch (n->kind) {
+	case N_EXPR_STMT:
+		if (n->a->kind == N_CALL)
+			sema_call(s, n->a, true);
+		else
+			sema_expr(s, n->a);
+		break;
+	case N_ASSIGN:
+		assign(s, n);
+		break;
+	case N_LET: {
+		if (n->b) {
+			sema_unsupported(s, n->b, "typed let declarations");
+			break;
+		}
+		struct sema_var *v = NULL;
+		for (size_t i = 0; i < s->scope->vars.n; i++)
+			if (!strcmp(((struct sema_var *)s->scope->vars.v[i])->name, n->a->str))
+				v = s->scope->vars.v[i];
+		if (v) {
+			sema_err(s, n->a, "Variable %s is already declared in this scope", n->a->str);
+			break;
+		}
+		const struct type *t = n->c ? sema_expr(s, n->c) : type_none();
+		if (n->c && t->kind == T_VOID) {
+			sema_err(s, n->c, "Cannot assign a value of type void");
+			break;
+		}
+		v = var_new(s, n->a->str, t->kind == T_INT ? type_int(8, t->is_signed) : t);
+		n->a->sema = v;
+		n->a->type = v->type;
+		break;
+	}
+	case N_IF: {
+		if (n->flags & AST_COMPTIME) {
+			sema_unsupported(s, n, "if comptime");
+			break;
+		}
+		const struct type *c = sema_expr(s, n->a);
+		if (is_known(c) && !is_int(c))
+			sema_err(s, n->a, "Invalid condition in if(): %s", type_str(c));
+		sema_block(s, n->b);
+		if (n->c) {
+			if (n->c->kind == N_IF)
+				sema_stmt(s, n->c);
+			else
+				sema_block(s, n->c);
+		}
+		break;
+	}
+	case N_BLOCK:
+		sema_block(s, n);
+		break;
+	case N_RETURN:
+		if (n->a)
+			sema_unsupported(s, n->a, "return with a value");
+		break;
+	case N_WHILE:
+		sema_unsupported(s, n, "while loops");
+		break;
+	case N_UNROLL:
+		sema_unsupported(s, n, "unroll");
+		break;
+	case N_FOR_MAP:
+	case N_FOR_RANGE:
+		sema_unsupported(s, n, "for loops");
+		break;
+	case N_BREAK:
+	case N_CONTINUE:
+		sema_err(s, n, "%s used outside of a loop", n->kind == N_BREAK ? "break" : "continue");
+		break;
+	default:
+		sema_unsupported(s, n, ast_kind_name(n->kind));
+		break;
+	}
+}
+
+/* ---- probes ---- */
+
+static void expand_probe(struct sctx *s, struct node *probe, int index)
+{
+	struct program *p = s->prog;
+	struct prog_desc *pd = arena_alloc(&p->arena, sizeof(*pd));
+	struct strbuf err;
+
+	pd->probe_index = index;
+	pd->func_name = arena_printf(&p->arena, "probe%d", index);
+	probe->sema = pd;
+	sb_init(&err);
+	for (struct node *ap = probe->a; ap; ap = ap->next) {
+		char **parts = NULL;
+		int n = provider_split(ap->str, &parts);
+		const struct provider *prov = n > 0 ? s->opts->find_provider(parts[0]) : NULL;
+
+		if (n <= 0) {
+			diag_error(s->d, &ap->loc, "Invalid probe: '%s'", ap->str);
+		} else if (!prov) {
+			static const char *const later[] = {
+				"kprobe", "k", "kretprobe", "kr", "uprobe", "u", "uretprobe", "ur",
+				"usdt", "U", "fentry", "f", "fexit", "fr", "kfunc", "kretfunc",
+				"rawtracepoint", "rt", "software", "s", "hardware", "h",
+				"watchpoint", "w", "iter", "it", "self", "test", "bench",
+			};
+			bool known = false;
+			for (size_t i = 0; i < ARRAY_SIZE(later); i++)
+				known |= !strcasecmp(later[i], parts[0]);
+			if (known)
+				diag_error_hint(s->d, &ap->loc,
+						"use tracepoint, interval, profile, BEGIN or END",
+						"%s probes are not supported yet", parts[0]);
+			else
+				diag_error(s->d, &ap->loc, "Invalid probe type: %s", parts[0]);
+		} else if (pd->prov && pd->prov->section != prov->section) {
+			diag_error(s->d, &ap->loc,
+				   "%s and %s probes cannot share one action block yet: write them "
+				   "as separate probes",
+				   pd->prov->name, prov->name);
+		} else {
+			pd->prov = prov;
+			sb_reset(&err);
+			size_t before = pd->targets.n;
+			if (prov->expand(prov, parts + 1, n - 1, &pd->targets, &err) < 0)
+				diag_error(s->d, &ap->loc, "%s", err.buf ? err.buf : "invalid probe");
+			for (size_t i = before; i < pd->targets.n; i++) {
+				struct attach_target *t = pd->targets.v[i];
+				t->cookie = (uint64_t)prog_probe_name(p, t->name);
+			}
+		}
+		provider_parts_free(parts, n);
+	}
+	sb_free(&err);
+	if (pd->prov) {
+		pd->section = pd->prov->section;
+		pd->is_begin = !strcmp(pd->prov->name, "BEGIN");
+		pd->is_end = !strcmp(pd->prov->name, "END");
+	}
+	vec_push(&p->progs, pd);
+}
+
+static bool uses_args(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_IDENT && !strcmp(n->str, "args"))
+			return true;
+		if (uses_args(n->a) || uses_args(n->b) || uses_args(n->c) || uses_args(n->d))
+			return true;
+	}
+	return false;
+}
+
+static bool same_fields(struct vec *a, struct vec *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		struct arg_field *x = a->v[i], *y = b->v[i];
+		if (strcmp(x->name, y->name) || x->offset != y->offset || x->size != y->size ||
+		    x->kind != y->kind || x->is_signed != y->is_signed)
+			return false;
+	}
+	return true;
+}
+
+/* Load the typed args of the probe's targets (all must share one layout). */
+static struct vec *probe_fields(struct sctx *s, struct node *probe, struct prog_desc *pd)
+{
+	struct strbuf err;
+	struct vec *fields = arena_alloc(&s->ast->arena, sizeof(*fields));
+
+	if (!pd->prov || !pd->prov->fields || !pd->targets.n || !uses_args(probe))
+		return NULL;
+	sb_init(&err);
+	for (size_t i = 0; i < pd->targets.n; i++) {
+		struct vec tf = {0};
+		if (pd->prov->fields(pd->targets.v[i], i ? &tf : fields, &err) < 0) {
+			diag_error(s->d, &probe->a->loc, "%s", err.buf ? err.buf : "cannot read args");
+			fields = NULL;
+			for (size_t j = 0; j < tf.n; j++)
+				provider_field_free(tf.v[j]);
+			vec_free(&tf);
+			break;
+		}
+		if (i && !same_fields(fields, &tf)) {
+			struct attach_target *t0 = pd->targets.v[0], *ti = pd->targets.v[i];
+			diag_error_hint(s->d, &probe->a->loc,
+					"write a separate probe for each layout",
+					"args of %s and %s differ: one probe using args over "
+					"tracepoints with different fields is not supported yet",
+					t0->name, ti->name);
+			i = pd->targets.n;
+		}
+		for (size_t j = 0; j < tf.n; j++)
+			provider_field_free(tf.v[j]);
+		vec_free(&tf);
+	}
+	sb_free(&err);
+	return fields;
+}
+
+static void check_probe(struct sctx *s, struct node *probe)
+{
+	struct scope sc;
+
+	s->pd = probe->sema;
+	s->scope = NULL;
+	s->nvars = 0;
+	scope_push(s, &sc);
+	if (probe->b) {
+		const struct type *t = sema_expr(s, probe->b);
+		if (is_known(t) && !is_int(t))
+			sema_err(s, probe->b, "Invalid type for predicate: %s", type_str(t));
+	}
+	sema_block(s, probe->c);
+	scope_pop(s);
+	probe->len = (size_t)s->nvars; /* variable slots, for codegen */
+}
+
+int sema_run(struct ast *ast, struct diag *d, struct program *prog, const struct sema_opts *opts)
+{
+	struct sctx s = {.ast = ast, .d = d, .prog = prog, .opts = opts};
+	struct vec probes = {0}, fieldsets = {0};
+	int index = 0;
+
+	for (struct node *n = ast->root->a; n; n = n->next) {
+		switch (n->kind) {
+		case N_PROBE:
+			expand_probe(&s, n, index++);
+			vec_push(&probes, n);
+			break;
+		case N_C_DEFN:
+			diag_error(d, &n->loc, "struct, union and enum definitions are not supported yet");
+			break;
+		case N_INCLUDE:
+			/* Types come from BTF; includes are accepted and need nothing. */
+			break;
+		default:
+			diag_error_hint(d, &n->loc,
+					"sonde implements the core language first; this will come",
+					"%s is not supported yet", ast_kind_name(n->kind));
+			break;
+		}
+	}
+	if (!probes.n && !diag_errors(d))
+		diag_error(d, NULL, "No probes to attach");
+	for (size_t i = 0; i < probes.n; i++) {
+		struct node *probe = probes.v[i];
+		vec_push(&fieldsets, probe_fields(&s, probe, probe->sema));
+	}
+	if (diag_errors(d))
+		goto out;
+	for (int pass = 0; pass < 2; pass++) {
+		s.quiet = pass == 0;
+		for (size_t i = 0; i < probes.n; i++) {
+			struct node *probe = probes.v[i];
+			s.fields = fieldsets.v[i];
+			check_probe(&s, probe);
+		}
+	}
+	sema_map_finish(prog);
+out:
+	/* Field tables stay referenced by the AST (N_FIELD sema) until exit. */
+	vec_free(&probes);
+	vec_free(&fieldsets);
+	return diag_errors(d) ? -1 : 0;
+}
