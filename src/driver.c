@@ -356,8 +356,10 @@ int driver_main(int argc, char **argv)
 		.find_provider = provider_find,
 		.max_strlen = env_u32("BPFTRACE_MAX_STRLEN", env_u32("BPFTRACE_STRLEN", 64)),
 	};
-	if (sema_run(&ast, &d, &prog, &so))
+	if (sema_run(&ast, &d, &prog, &so)) {
+		sema_free_fields(&so);
 		goto fail;
+	}
 	diag_flush(&d, stderr);
 	struct cg_opts co = {
 		.dump_ir = o.d_ir ? stderr : NULL,
@@ -365,7 +367,9 @@ int driver_main(int argc, char **argv)
 		.verify = true,
 		.emit_llvm = o.emit_llvm,
 	};
-	if (codegen_run(&ast, &prog, &d, &co))
+	int cg_rc = codegen_run(&ast, &prog, &d, &co);
+	sema_free_fields(&so);
+	if (cg_rc)
 		goto fail;
 	if (o.emit_elf)
 		write_file(o.emit_elf, prog.elf, prog.elf_size);

@@ -118,15 +118,16 @@ static LLVMValueRef hist_bucket(struct cg *g, LLVMValueRef v, int k)
 {
 	LLVMBuilderRef b = g->b;
 	int64_t sub_n = (int64_t)1 << k;
-	LLVMTypeRef fty = LLVMFunctionType(g->i64, (LLVMTypeRef[]){g->i64, LLVMInt1TypeInContext(g->ctx)}, 2, 0);
-	LLVMValueRef ctlz = LLVMGetNamedFunction(g->mod, "llvm.ctlz.i64");
-
-	if (!ctlz)
-		ctlz = LLVMAddFunction(g->mod, "llvm.ctlz.i64", fty);
-	LLVMValueRef vz = LLVMBuildOr(b, v, cg_const(g, 1), ""); /* avoid ctlz(0) */
-	LLVMValueRef cargs[] = {vz, LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0)};
-	LLVMValueRef lz = LLVMBuildCall2(b, fty, ctlz, cargs, 2, "");
-	LLVMValueRef l = LLVMBuildSub(b, cg_const(g, 63), lz, "log2");
+	/* floor(log2(v)) by halving: the BPF back end has no count-leading-zeros. */
+	LLVMValueRef x = LLVMBuildOr(b, v, cg_const(g, 1), "");
+	LLVMValueRef l = cg_const(g, 0);
+	for (int sh = 32; sh >= 1; sh /= 2) {
+		LLVMValueRef lim = cg_const(g, (int64_t)((1ull << sh) - 1));
+		LLVMValueRef gt = LLVMBuildICmp(b, LLVMIntUGT, x, lim, "");
+		LLVMValueRef amt = LLVMBuildSelect(b, gt, cg_const(g, sh), cg_const(g, 0), "");
+		x = LLVMBuildLShr(b, x, amt, "");
+		l = LLVMBuildOr(b, l, amt, "");
+	}
 	LLVMValueRef shift = LLVMBuildSub(b, l, cg_const(g, k), "");
 	LLVMValueRef sub = LLVMBuildAnd(b, LLVMBuildLShr(b, v, shift, ""), cg_const(g, sub_n - 1), "");
 	LLVMValueRef big = LLVMBuildAdd(

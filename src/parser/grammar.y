@@ -24,6 +24,7 @@ struct parse_ctx {
 	struct diag *diag;
 	const struct source *src;
 	const char *text; /* what the scanner reads (src->text or a slice) */
+	size_t text_len;
 	struct node *result;
 	int start_token;   /* sent before the first real token, or 0 */
 	bool lex_failed;   /* the scanner reported an error */
@@ -37,6 +38,7 @@ struct parse_ctx {
 	size_t save_pos;
 	int depth;    /* brace depth inside a probe body or top-level construct */
 	int cdepth;   /* brace depth in a C definition */
+	bool cdefn_semi; /* the C definition ends at ';' (typedef, after __attribute__) */
 	bool in_pred; /* inside /predicate/ */
 	int last_tok;
 	struct span last_end; /* span of the last token returned */
@@ -210,6 +212,9 @@ static const char *path_join(struct parse_ctx *ctx, const char *a, const char *b
 %left SHL SHR
 %left '+' '-'
 %left '*' '/' '%'
+/* @m[k] is a keyed map, never an index into @m */
+%precedence MAP_NO_KEY
+%precedence '['
 
 %type <node> item config import probe pred macro macro_param fn fn_param map_decl
 %type <node> config_item
@@ -505,7 +510,7 @@ field_path:
 	;
 
 map:
-	MAP			{ $$ = mk_str(ctx, N_MAP, &@$, $1); }
+	MAP %prec MAP_NO_KEY	{ $$ = mk_str(ctx, N_MAP, &@$, $1); }
 	| MAP '[' expr_list ']'	{ $$ = mk_str(ctx, N_MAP, &@$, $1); $$->a = map_key(ctx, &@3, $3); }
 	;
 

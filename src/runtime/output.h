@@ -85,7 +85,10 @@ void out_hist_rows(struct strbuf *sb, const struct map_desc *m, const uint64_t *
 /*
  * Print one map (as at exit or print(@m, top, div)): reads every key,
  * sums per-CPU values, sorts as bpftrace does and prints. top = 0 means
- * all; div = 0 means 1. Prints nothing for an empty map.
+ * all; div = 0 means 1. Prints nothing for an empty map. Histograms end
+ * with one blank line; print() callers add bpftrace 0.17's extra newline
+ * themselves if they want it. Returns 0, or -errno / -1 (OUT_JSON is not
+ * supported yet: -1 with a message on stderr).
  */
 int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div);
 

@@ -230,7 +230,7 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt)
 	n->op = f;
 	switch (f) {
 	case F_NONE:
-		sema_err(s, n, "Unknown function: %s", n->str);
+		sema_err_name(s, n, "Unknown function: %s", n->str);
 		for (struct node *a = n->a; a; a = a->next)
 			sema_expr(s, a);
 		return type_none();

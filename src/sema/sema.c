@@ -40,6 +40,26 @@ void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...)
 	sb_free(&sb);
 }
 
+void sema_err_name(struct sctx *s, const struct node *n, const char *fmt, ...)
+{
+	va_list ap;
+	struct strbuf sb;
+	struct span sp = n->loc;
+
+	if (s->quiet) {
+		s->nerr_quiet++;
+		return;
+	}
+	sp.last_line = sp.first_line;
+	sp.last_column = sp.first_column + (int)strlen(n->str);
+	sb_init(&sb);
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	diag_error(s->d, &sp, "%s", sb.buf);
+	sb_free(&sb);
+}
+
 void sema_unsupported(struct sctx *s, const struct node *n, const char *what)
 {
 	if (s->quiet)
@@ -765,7 +785,18 @@ static void check_probe(struct sctx *s, struct node *probe)
 	probe->len = (size_t)s->nvars; /* variable slots, for codegen */
 }
 
-int sema_run(struct ast *ast, struct diag *d, struct program *prog, const struct sema_opts *opts)
+void sema_free_fields(struct sema_opts *opts)
+{
+	for (size_t i = 0; i < opts->field_sets.n; i++) {
+		struct vec *fs = opts->field_sets.v[i];
+		for (size_t j = 0; j < fs->n; j++)
+			provider_field_free(fs->v[j]);
+		vec_free(fs);
+	}
+	vec_free(&opts->field_sets);
+}
+
+int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_opts *opts)
 {
 	struct sctx s = {.ast = ast, .d = d, .prog = prog, .opts = opts};
 	struct vec probes = {0}, fieldsets = {0};
@@ -794,7 +825,10 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, const struct
 		diag_error(d, NULL, "No probes to attach");
 	for (size_t i = 0; i < probes.n; i++) {
 		struct node *probe = probes.v[i];
-		vec_push(&fieldsets, probe_fields(&s, probe, probe->sema));
+		struct vec *fs = probe_fields(&s, probe, probe->sema);
+		vec_push(&fieldsets, fs);
+		if (fs)
+			vec_push(&opts->field_sets, fs);
 	}
 	if (diag_errors(d))
 		goto out;
@@ -808,7 +842,6 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, const struct
 	}
 	sema_map_finish(prog);
 out:
-	/* Field tables stay referenced by the AST (N_FIELD sema) until exit. */
 	vec_free(&probes);
 	vec_free(&fieldsets);
 	return diag_errors(d) ? -1 : 0;

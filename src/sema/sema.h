@@ -77,9 +77,14 @@ struct sema_var {
 struct sema_opts {
 	const struct provider *(*find_provider)(const char *name);
 	uint32_t max_strlen; /* str() capacity, including the NUL */
+	/* Out: the args field tables (struct vec * of struct arg_field *) that the
+	 * AST now points to; free them with sema_free_fields() after codegen. */
+	struct vec field_sets;
 };
 
-int sema_run(struct ast *ast, struct diag *d, struct program *prog, const struct sema_opts *opts);
+void sema_free_fields(struct sema_opts *opts);
+
+int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_opts *opts);
 
 /* Names for messages and dumps. */
 const char *sema_builtin_name(enum sema_builtin b);

@@ -24,6 +24,8 @@ struct sctx {
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* Like sema_err, at the span of the node's name only (a call's function name). */
+void sema_err_name(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
 void sema_unsupported(struct sctx *s, const struct node *n, const char *what);
 
 const struct type *sema_expr(struct sctx *s, struct node *n);
