@@ -237,7 +237,7 @@ static void dump_attrs(const struct node *n, struct strbuf *out)
 
 static void dump_node(const struct node *n, struct strbuf *out, int depth)
 {
-	const struct node *slots[4] = { n->a, n->b, n->c, n->d };
+	const struct node *slots[4] = {n->a, n->b, n->c, n->d};
 	int last = -1;
 
 	int budget = 6;

@@ -11,7 +11,9 @@
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
-#include <llvm-c/Transforms/PassBuilder.h>
+#include <llvm-c/Transforms/InstCombine.h>
+#include <llvm-c/Transforms/Scalar.h>
+#include <llvm-c/Transforms/Utils.h>
 #include <string.h>
 
 void codegen_map_symbol(int id, char *buf, size_t len)
@@ -260,16 +262,24 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 	LLVMTargetMachineRef tm = LLVMCreateTargetMachine(target, "bpfel", "v3", "",
 							  LLVMCodeGenLevelDefault, LLVMRelocDefault,
 							  LLVMCodeModelDefault);
-	LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
-	LLVMErrorRef perr = LLVMRunPasses(g.mod, "default<O2>", tm, pbo);
-	LLVMDisposePassBuilderOptions(pbo);
-	if (perr) {
-		char *m = LLVMGetErrorMessage(perr);
-		diag_error(d, NULL, "LLVM optimisation failed: %s", m);
-		LLVMDisposeErrorMessage(m);
-		LLVMDisposeTargetMachine(tm);
-		goto out;
-	}
+	/*
+	 * A short scalar pipeline through the legacy pass manager: it makes
+	 * the same code as -O2 for probe bodies (no loops or calls to inline)
+	 * while linking a fraction of LLVM, which keeps start-up time and
+	 * resident memory low.
+	 */
+	LLVMPassManagerRef pm = LLVMCreatePassManager();
+	LLVMAddPromoteMemoryToRegisterPass(pm);
+	LLVMAddScalarReplAggregatesPass(pm);
+	LLVMAddEarlyCSEPass(pm);
+	LLVMAddInstructionCombiningPass(pm);
+	LLVMAddCFGSimplificationPass(pm);
+	LLVMAddGVNPass(pm);
+	LLVMAddDeadStoreEliminationPass(pm);
+	LLVMAddInstructionCombiningPass(pm);
+	LLVMAddCFGSimplificationPass(pm);
+	LLVMRunPassManager(pm, g.mod);
+	LLVMDisposePassManager(pm);
 	if (opts && opts->dump_ir_opt) {
 		char *s = LLVMPrintModuleToString(g.mod);
 		fputs(s, opts->dump_ir_opt);

@@ -79,7 +79,7 @@ struct node *parser_define_value(struct parse_ctx *outer, const char *text, size
 
 void parse_dump_tokens(const struct source *src, struct strbuf *out)
 {
-	struct ast ast = { 0 };
+	struct ast ast = {0};
 	struct parse_ctx ctx;
 	struct diag d;
 	yyscan_t sc;

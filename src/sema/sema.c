@@ -626,14 +626,14 @@ void sema_stmt(struct sctx *s, struct node *n)
 			sema_unsupported(s, n->a, "return with a value");
 		break;
 	case N_WHILE:
-		sema_unsupported(s, n, "while loops");
+		sema_unsupported(s, n, "a while loop");
 		break;
 	case N_UNROLL:
 		sema_unsupported(s, n, "unroll");
 		break;
 	case N_FOR_MAP:
 	case N_FOR_RANGE:
-		sema_unsupported(s, n, "for loops");
+		sema_unsupported(s, n, "a for loop");
 		break;
 	case N_BREAK:
 	case N_CONTINUE:

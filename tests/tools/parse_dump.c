@@ -14,7 +14,7 @@ int main(int argc, char **argv)
 {
 	struct source src;
 	struct diag d;
-	struct ast ast = { 0 };
+	struct ast ast = {0};
 	struct strbuf out;
 	bool tokens = false;
 	char *text;
