@@ -34,19 +34,6 @@ struct options {
 
 static volatile int stop_requested;
 
-static void rss(const char *stage)
-{
-	if (!getenv("SONDE_RSS"))
-		return;
-	char buf[4096];
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && fgets(buf, sizeof(buf), f))
-		if (!strncmp(buf, "VmHWM", 5) || !strncmp(buf, "RssAnon", 7) || !strncmp(buf, "RssFile", 7))
-			fprintf(stderr, "%s %s", stage, buf);
-	if (f)
-		fclose(f);
-}
-
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -267,7 +254,6 @@ static int run(struct program *prog, const struct options *o)
 		status = 0;
 		goto detach;
 	}
-	rss("attached");
 	if (run_special(&rt, true))
 		goto detach;
 	if (!only_special && !rt.exit_requested)
@@ -357,7 +343,6 @@ int driver_main(int argc, char **argv)
 		fputs(sb.buf ? sb.buf : "", stderr);
 		sb_free(&sb);
 	}
-	rss("start");
 	if (parse_program(&ast, &d))
 		goto fail;
 	if (o.d_ast) {
@@ -382,9 +367,7 @@ int driver_main(int argc, char **argv)
 		.verify = true,
 		.emit_llvm = o.emit_llvm,
 	};
-	rss("sema");
 	int cg_rc = codegen_run(&ast, &prog, &d, &co);
-	rss("codegen");
 	sema_free_fields(&so);
 	if (cg_rc)
 		goto fail;
