@@ -79,7 +79,8 @@ LLVMValueRef cg_load_int(struct cg *g, LLVMValueRef p, uint32_t size, bool is_si
 	LLVMTypeRef ty = int_ty(g, size);
 	LLVMValueRef v = LLVMBuildLoad2(g->b, ty, p, "");
 
-	LLVMSetAlignment(v, 1);
+	/* Every value sonde lays out (stack, map values, events, ctx fields) is naturally aligned. */
+	LLVMSetAlignment(v, size >= 8 ? 8 : size);
 	if (size == 8)
 		return v;
 	return is_signed ? LLVMBuildSExt(g->b, v, g->i64, "") : LLVMBuildZExt(g->b, v, g->i64, "");
@@ -92,7 +93,7 @@ void cg_store_int(struct cg *g, LLVMValueRef p, LLVMValueRef v, uint32_t size)
 	if (LLVMTypeOf(v) != ty)
 		v = LLVMBuildTrunc(g->b, v, ty, "");
 	LLVMValueRef st = LLVMBuildStore(g->b, v, p);
-	LLVMSetAlignment(st, 1);
+	LLVMSetAlignment(st, size >= 8 ? 8 : size);
 }
 
 LLVMValueRef cg_map_lookup(struct cg *g, LLVMValueRef map, LLVMValueRef key)
