@@ -506,21 +506,26 @@ int out_all_maps(struct output *o)
 int out_map_clear(const struct map_desc *m)
 {
 	uint32_t ks = m->key_size ? m->key_size : 8;
-	uint8_t *key = xcalloc(1, ks);
+	size_t cap = (size_t)(m->max_entries ? m->max_entries : 4096) + 1, n = 0;
+	uint8_t *keys, *prev = NULL;
 	int err = 0;
 
-	if (m->fd < 0) {
-		free(key);
+	if (m->fd < 0)
 		return -1;
+	/*
+	 * Snapshot the keys first, then delete them: probes may insert while
+	 * we delete (clearing a map of syscall counts makes syscalls), so a
+	 * "delete the first key until empty" loop might never end.
+	 */
+	keys = xcalloc(cap, ks);
+	while (n < cap && !bpf_map_get_next_key(m->fd, prev, keys + n * ks)) {
+		prev = keys + n * ks;
+		n++;
 	}
-	/* Deleting while walking confuses get_next_key: always restart. */
-	while (!bpf_map_get_next_key(m->fd, NULL, key)) {
-		if (bpf_map_delete_elem(m->fd, key) && errno != ENOENT) {
+	for (size_t i = 0; i < n; i++)
+		if (bpf_map_delete_elem(m->fd, keys + i * ks) && errno != ENOENT && !err)
 			err = -errno;
-			break;
-		}
-	}
-	free(key);
+	free(keys);
 	return err;
 }
 
