@@ -38,6 +38,12 @@ struct cg {
 	LLVMValueRef *vars; /* by sema_var index */
 	int nvars;
 	LLVMMetadataRef di_sp; /* current subprogram */
+	/* loops (loops.c) */
+	LLVMBasicBlockRef loop_break, loop_cont; /* innermost plain loop, or NULL */
+	bool in_callback;			 /* emitting a loop body callback */
+	LLVMValueRef frame;			 /* variable frame, when the probe has callbacks */
+	uint32_t *var_off;			 /* frame offset of each variable */
+	int ncallbacks;
 };
 
 /* bpf.c: BPF verbs */
@@ -58,7 +64,8 @@ LLVMValueRef cg_map_delete(struct cg *g, LLVMValueRef map, LLVMValueRef key);
 /* Bump one of the per-CPU statistics counters (enum prog_stat). */
 void cg_stat_inc(struct cg *g, int stat);
 LLVMBasicBlockRef cg_block(struct cg *g, const char *name);
-/* Write v (of type t) into memory at dst laid out as type `to` (normalising ints, padding strings). */
+/* Write v (of type t) into memory at dst laid out as type `to` (normalising ints, padding strings).
+ */
 void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct type *to);
 /* Read a value of type t stored at p. */
 struct cg_val cg_load_as(struct cg *g, LLVMValueRef p, const struct type *t);
@@ -69,6 +76,17 @@ void cg_loc(struct cg *g, const struct node *n);
 struct cg_val cg_expr(struct cg *g, struct node *n);
 LLVMValueRef cg_cond(struct cg *g, struct node *n); /* i1 */
 LLVMValueRef cg_map_key(struct cg *g, struct node *map, uint32_t extra);
+
+/* loops.c: loops, jumps, and the variable frame that loop callbacks share */
+bool cg_needs_frame(const struct node *n);
+void cg_frame_vars(struct cg *g, struct node *probe);
+void cg_frame_free(struct cg *g);
+void cg_loop(struct cg *g, struct node *n);
+void cg_jump(struct cg *g, struct node *n);
+
+/* lang.c: block values, records, indexing, ?:, tuple comparison */
+struct cg_val cg_lang_expr(struct cg *g, struct node *n);
+LLVMValueRef cg_tuple_eq(struct cg *g, struct cg_val a, struct cg_val b); /* i1 */
 
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);

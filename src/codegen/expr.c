@@ -14,8 +14,7 @@ static struct cg_val scalar(LLVMValueRef v, const struct type *t)
 
 static bool in_memory(const struct type *t)
 {
-	return t->kind == T_STRING || t->kind == T_TUPLE || t->kind == T_AGG ||
-	       t->kind == T_BUFFER;
+	return t->kind == T_STRING || t->kind == T_TUPLE || t->kind == T_AGG || t->kind == T_BUFFER;
 }
 
 static struct cg_val string_lit(struct cg *g, struct node *n)
@@ -32,7 +31,10 @@ static struct cg_val string_lit(struct cg *g, struct node *n)
 			chunk |= (uint64_t)c << (8 * i);
 		}
 		cg_store_int(g, cg_gep(g, buf, off), cg_const(g, (int64_t)chunk),
-			     take == 8 ? 8 : take >= 4 ? 4 : take >= 2 ? 2 : 1);
+			     take == 8	 ? 8
+			     : take >= 4 ? 4
+			     : take >= 2 ? 2
+					 : 1);
 		if (take != 8 && take != 4 && take != 2 && take != 1) {
 			/* odd tail: store byte by byte */
 			for (uint32_t i = 0; i < take; i++)
@@ -264,8 +266,8 @@ static struct cg_val binop(struct cg *g, struct node *n)
 	struct cg_val a = cg_expr(g, n->a), b = cg_expr(g, n->b);
 	LLVMValueRef r;
 
-	if (a.t->kind == T_STRING) {
-		r = str_eq(g, a, b);
+	if (a.t->kind == T_STRING || a.t->kind == T_TUPLE) {
+		r = a.t->kind == T_STRING ? str_eq(g, a, b) : cg_tuple_eq(g, a, b);
 		if (n->op == OP_NE)
 			r = LLVMBuildNot(g->b, r, "");
 		return scalar(LLVMBuildZExt(g->b, r, g->i64, ""), n->type);
@@ -354,7 +356,8 @@ static LLVMValueRef fit(struct cg *g, LLVMValueRef v, const struct type *t)
 		return v;
 	LLVMTypeRef nt = LLVMIntTypeInContext(g->ctx, t->size * 8);
 	LLVMValueRef tr = LLVMBuildTrunc(g->b, v, nt, "");
-	return t->is_signed ? LLVMBuildSExt(g->b, tr, g->i64, "") : LLVMBuildZExt(g->b, tr, g->i64, "");
+	return t->is_signed ? LLVMBuildSExt(g->b, tr, g->i64, "")
+			    : LLVMBuildZExt(g->b, tr, g->i64, "");
 }
 
 static struct cg_val incdec(struct cg *g, struct node *n)
@@ -497,7 +500,13 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_INCDEC:
 		return incdec(g, n);
 	case N_TERNARY:
+		if (!n->b)
+			return cg_lang_expr(g, n);
 		return ternary(g, n);
+	case N_BLOCK:
+	case N_RECORD:
+	case N_INDEX:
+		return cg_lang_expr(g, n);
 	case N_FIELD: {
 		if (n->a->kind == N_IDENT && n->a->op == B_ARGS)
 			return args_field(g, n);

@@ -129,7 +129,8 @@ static LLVMValueRef hist_bucket(struct cg *g, LLVMValueRef v, int k)
 		l = LLVMBuildOr(b, l, amt, "");
 	}
 	LLVMValueRef shift = LLVMBuildSub(b, l, cg_const(g, k), "");
-	LLVMValueRef sub = LLVMBuildAnd(b, LLVMBuildLShr(b, v, shift, ""), cg_const(g, sub_n - 1), "");
+	LLVMValueRef sub =
+		LLVMBuildAnd(b, LLVMBuildLShr(b, v, shift, ""), cg_const(g, sub_n - 1), "");
 	LLVMValueRef big = LLVMBuildAdd(
 		b, cg_const(g, 1 + sub_n),
 		LLVMBuildAdd(b, LLVMBuildMul(b, shift, cg_const(g, sub_n), ""), sub, ""), "");
@@ -146,8 +147,8 @@ static LLVMValueRef lhist_bucket(struct cg *g, LLVMValueRef v, const struct map_
 	int64_t nb = agg_lhist_nbuckets(md->lhist_min, md->lhist_max, md->lhist_step);
 	/* v is within [min, max) here when used; offset is non-negative */
 	LLVMValueRef off = LLVMBuildSub(b, v, cg_const(g, md->lhist_min), "");
-	LLVMValueRef mid = LLVMBuildAdd(
-		b, LLVMBuildUDiv(b, off, cg_const(g, md->lhist_step), ""), cg_const(g, 1), "");
+	LLVMValueRef mid = LLVMBuildAdd(b, LLVMBuildUDiv(b, off, cg_const(g, md->lhist_step), ""),
+					cg_const(g, 1), "");
 	LLVMValueRef under = LLVMBuildICmp(b, LLVMIntSLT, v, cg_const(g, md->lhist_min), "");
 	LLVMValueRef over = LLVMBuildICmp(b, LLVMIntSGE, v, cg_const(g, md->lhist_max), "");
 	LLVMValueRef r = LLVMBuildSelect(b, over, cg_const(g, nb - 1), mid, "");
@@ -171,8 +172,8 @@ void cg_agg_assign(struct cg *g, struct node *map, struct node *call)
 		key = cg_alloca(g, ukey + 8, "hkey");
 		if (md->key)
 			cg_store_as(g, key, cg_expr(g, map->a), md->key);
-		LLVMValueRef bucket =
-			md->agg == AGG_HIST ? hist_bucket(g, x, md->hist_k) : lhist_bucket(g, x, md);
+		LLVMValueRef bucket = md->agg == AGG_HIST ? hist_bucket(g, x, md->hist_k)
+							  : lhist_bucket(g, x, md);
 		cg_store_int(g, cg_gep(g, key, ukey), bucket, 8);
 		x = cg_const(g, 1);
 	} else {
@@ -302,12 +303,17 @@ void cg_stmt(struct cg *g, struct node *n)
 	case N_ASSIGN:
 		assign(g, n);
 		break;
-	case N_LET:
-		if (n->c) {
-			struct sema_var *var = n->a->sema;
+	case N_LET: {
+		struct sema_var *var = n->a->sema;
+		if (n->c)
 			cg_store_as(g, g->vars[var->index], cg_expr(g, n->c), var->type);
-		}
+		else if (var->type->size) /* a fresh zero value each time it runs */
+			cg_memset0(g, g->vars[var->index],
+				   var->type->kind == T_INT || var->type->kind == T_BOOL
+					   ? 8
+					   : var->type->size);
 		break;
+	}
 	case N_BLOCK:
 		cg_block_stmts(g, n);
 		break;
@@ -331,7 +337,15 @@ void cg_stmt(struct cg *g, struct node *n)
 		break;
 	}
 	case N_RETURN:
-		return_now(g);
+	case N_BREAK:
+	case N_CONTINUE:
+		cg_jump(g, n);
+		break;
+	case N_WHILE:
+	case N_UNROLL:
+	case N_FOR_RANGE:
+	case N_FOR_MAP:
+		cg_loop(g, n);
 		break;
 	default:
 		BUG("statement kind %s in codegen", ast_kind_name(n->kind));

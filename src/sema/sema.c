@@ -11,10 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const builtin_names[] = {
-	[B_NONE] = "",
+static const char *const builtin_names[] = {[B_NONE] = "",
 #define X(e, s) [e] = s,
-	SEMA_BUILTINS(X)
+					    SEMA_BUILTINS(X)
 #undef X
 };
 
@@ -107,6 +106,26 @@ static void scope_pop(struct sctx *s)
 	vec_free(&sc->vars);
 }
 
+struct sema_var *sema_var_find(struct sctx *s, const char *name)
+{
+	return var_find(s, name);
+}
+
+struct sema_var *sema_var_new(struct sctx *s, const char *name, const struct type *t)
+{
+	return var_new(s, name, t);
+}
+
+void sema_scope_push(struct sctx *s, struct scope *sc)
+{
+	scope_push(s, sc);
+}
+
+void sema_scope_pop(struct sctx *s)
+{
+	scope_pop(s);
+}
+
 /* ---- expressions ---- */
 
 static enum sema_builtin builtin_lookup(const char *name)
@@ -147,9 +166,10 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 		break;
 	}
 	static const char *const later[] = {
-		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "retval", "func", "kstack", "ustack",
-		"curtask", "cpid", "ppid", "username", "ncpus", "jiffies", "numaid", "usermode",
-		"ctx", "probetype", "pcomm", "sarg0", "cgroup_path",
+		"arg0",	  "arg1",      "arg2",	 "arg3",    "arg4",	   "arg5",
+		"retval", "func",      "kstack", "ustack",  "curtask",	   "cpid",
+		"ppid",	  "username",  "ncpus",	 "jiffies", "numaid",	   "usermode",
+		"ctx",	  "probetype", "pcomm",	 "sarg0",   "cgroup_path",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(later); i++)
 		if (!strcmp(later[i], n->str)) {
@@ -226,6 +246,9 @@ static const struct type *binop(struct sctx *s, struct node *n)
 	case OP_NE:
 		if (a->kind == T_STRING && b->kind == T_STRING)
 			return type_bool();
+		if (a->kind == T_TUPLE && b->kind == T_TUPLE &&
+		    sema_unify(sema_norm(a), sema_norm(b)))
+			return type_bool();
 		/* fallthrough */
 	case '<':
 	case '>':
@@ -298,6 +321,10 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			sema_err(s, n, "Undefined or undeclared variable: %s", n->str);
 			break;
 		}
+		if (v->unset && !is_known(v->type)) {
+			sema_err(s, n, "Variable used before it was assigned: %s", n->str);
+			break;
+		}
 		n->sema = v;
 		t = v->type;
 		break;
@@ -337,8 +364,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		if (!is_known(a))
 			break;
 		if (!is_int(a)) {
-			sema_err(s, n, "The %s operator cannot be applied to %s", ast_op_name(n->op),
-				 type_str(a));
+			sema_err(s, n, "The %s operator cannot be applied to %s",
+				 ast_op_name(n->op), type_str(a));
 			break;
 		}
 		t = n->op == '!' ? type_bool() : n->op == '-' ? type_int(8, true) : sema_norm(a);
@@ -348,13 +375,13 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		t = lvalue_int(s, n->a, n->op == OP_INC ? "++" : "--");
 		break;
 	case N_TERNARY: {
-		const struct type *c = sema_expr(s, n->a);
-		const struct type *a = n->b ? sema_expr(s, n->b) : c;
-		const struct type *b = sema_expr(s, n->c);
 		if (!n->b) {
-			sema_unsupported(s, n, "the ?: operator");
+			t = sema_elvis(s, n);
 			break;
 		}
+		const struct type *c = sema_expr(s, n->a);
+		const struct type *a = sema_expr(s, n->b);
+		const struct type *b = sema_expr(s, n->c);
 		if (!is_known(c) || !is_known(a) || !is_known(b))
 			break;
 		if (!is_int(c)) {
@@ -429,8 +456,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			unsigned size;
 			bool sign;
 		} ints[] = {
-			{"int8", 1, true},   {"int16", 2, true},  {"int32", 4, true},
-			{"int64", 8, true},  {"uint8", 1, false}, {"uint16", 2, false},
+			{"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},
+			{"int64", 8, true},   {"uint8", 1, false},  {"uint16", 2, false},
 			{"uint32", 4, false}, {"uint64", 8, false},
 		};
 		if (ty->kind == N_TYPE && ty->ival == 0 && !ty->b) {
@@ -463,14 +490,13 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		sema_unsupported(s, n, "typeof");
 		break;
 	case N_RECORD:
-		sema_unsupported(s, n, "records");
+		t = sema_record(s, n);
 		break;
 	case N_INDEX:
-		sema_expr(s, n->a);
-		sema_unsupported(s, n, "indexing with []");
+		t = sema_index(s, n);
 		break;
 	case N_BLOCK:
-		sema_unsupported(s, n, "block expressions");
+		t = sema_block_value(s, n);
 		break;
 	case N_COMPTIME:
 		sema_unsupported(s, n, "comptime");
@@ -498,7 +524,8 @@ static void assign(struct sctx *s, struct node *n)
 		const struct type *l = lvalue_int(s, lv, "compound assignment");
 		const struct type *r = sema_expr(s, n->b);
 		if (is_known(l) && is_known(r) && !is_int(r))
-			sema_err(s, n->b, "Type mismatch for %s=: the right side is %s, not an integer",
+			sema_err(s, n->b,
+				 "Type mismatch for %s=: the right side is %s, not an integer",
 				 ast_op_name(n->op), type_str(r));
 		return;
 	}
@@ -514,6 +541,23 @@ static void assign(struct sctx *s, struct node *n)
 		struct sema_var *v = var_find(s, lv->str);
 		if (!v) {
 			v = var_new(s, lv->str, r->kind == T_INT ? type_int(8, r->is_signed) : r);
+		} else if (v->typed) {
+			if (!sema_unify(sema_norm(v->type), sema_norm(r)) &&
+			    !(is_int(v->type) && is_int(r))) {
+				sema_err(
+					s, n,
+					"Type mismatch for %s: trying to assign value of type '%s' "
+					"when variable already has a type '%s'",
+					lv->str, type_str(r), type_str(v->type));
+				return;
+			}
+			if (v->type->kind == T_STRING && r->kind == T_STRING &&
+			    r->size > v->type->size)
+				sema_err(
+					s, n,
+					"Type mismatch for %s: trying to assign value of type '%s' "
+					"when variable already has a type '%s'",
+					lv->str, type_str(r), type_str(v->type));
 		} else if (is_known(v->type)) {
 			const struct type *u =
 				is_int(v->type) && is_int(r) && r->kind != T_BOOL
@@ -521,11 +565,14 @@ static void assign(struct sctx *s, struct node *n)
 					: sema_unify(v->type, r->kind == T_INT ? sema_norm(r) : r);
 			if (!u || (v->type->kind == T_STRING && r->size > v->type->size)) {
 				if (u && v->type->kind == T_STRING) {
-					v->type = u; /* grow: codegen sizes the slot from the final type */
+					v->type = u; /* grow: codegen sizes the slot from the final
+							type */
 				} else {
 					sema_err(s, n,
-						 "Type mismatch for %s: trying to assign value of type "
-						 "'%s' when variable already contains a value of type '%s'",
+						 "Type mismatch for %s: trying to assign value of "
+						 "type "
+						 "'%s' when variable already contains a value of "
+						 "type '%s'",
 						 lv->str, type_str(r), type_str(v->type));
 					return;
 				}
@@ -533,8 +580,9 @@ static void assign(struct sctx *s, struct node *n)
 				v->type = u;
 			}
 		} else {
-			v->type = r;
+			v->type = r->kind == T_INT ? type_int(8, r->is_signed) : r;
 		}
+		v->unset = false;
 		lv->sema = v;
 		lv->type = v->type;
 		break;
@@ -570,6 +618,8 @@ void sema_stmt(struct sctx *s, struct node *n)
 {
 	switch (n->kind) {
 	case N_EXPR_STMT:
+		if (n->a->kind == N_CALL && s->loop_depth && !strcmp(n->a->str, "exit"))
+			sema_err(s, n->a, "exit() is not allowed inside a loop");
 		if (n->a->kind == N_CALL)
 			sema_call(s, n->a, true);
 		else
@@ -578,29 +628,9 @@ void sema_stmt(struct sctx *s, struct node *n)
 	case N_ASSIGN:
 		assign(s, n);
 		break;
-	case N_LET: {
-		if (n->b) {
-			sema_unsupported(s, n->b, "typed let declarations");
-			break;
-		}
-		struct sema_var *v = NULL;
-		for (size_t i = 0; i < s->scope->vars.n; i++)
-			if (!strcmp(((struct sema_var *)s->scope->vars.v[i])->name, n->a->str))
-				v = s->scope->vars.v[i];
-		if (v) {
-			sema_err(s, n->a, "Variable %s is already declared in this scope", n->a->str);
-			break;
-		}
-		const struct type *t = n->c ? sema_expr(s, n->c) : type_none();
-		if (n->c && t->kind == T_VOID) {
-			sema_err(s, n->c, "Cannot assign a value of type void");
-			break;
-		}
-		v = var_new(s, n->a->str, t->kind == T_INT ? type_int(8, t->is_signed) : t);
-		n->a->sema = v;
-		n->a->type = v->type;
+	case N_LET:
+		sema_let(s, n);
 		break;
-	}
 	case N_IF: {
 		if (n->flags & AST_COMPTIME) {
 			sema_unsupported(s, n, "if comptime");
@@ -621,23 +651,16 @@ void sema_stmt(struct sctx *s, struct node *n)
 	case N_BLOCK:
 		sema_block(s, n);
 		break;
-	case N_RETURN:
-		if (n->a)
-			sema_unsupported(s, n->a, "return with a value");
-		break;
 	case N_WHILE:
-		sema_unsupported(s, n, "a while loop");
-		break;
 	case N_UNROLL:
-		sema_unsupported(s, n, "unroll");
-		break;
 	case N_FOR_MAP:
 	case N_FOR_RANGE:
-		sema_unsupported(s, n, "a for loop");
+		sema_loop(s, n);
 		break;
+	case N_RETURN:
 	case N_BREAK:
 	case N_CONTINUE:
-		sema_err(s, n, "%s used outside of a loop", n->kind == N_BREAK ? "break" : "continue");
+		sema_jump(s, n);
 		break;
 	default:
 		sema_unsupported(s, n, ast_kind_name(n->kind));
@@ -666,10 +689,11 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			diag_error(s->d, &ap->loc, "Invalid probe: '%s'", ap->str);
 		} else if (!prov) {
 			static const char *const later[] = {
-				"kprobe", "k", "kretprobe", "kr", "uprobe", "u", "uretprobe", "ur",
-				"usdt", "U", "fentry", "f", "fexit", "fr", "kfunc", "kretfunc",
-				"rawtracepoint", "rt", "software", "s", "hardware", "h",
-				"watchpoint", "w", "iter", "it", "self", "test", "bench",
+				"kprobe",    "k",  "kretprobe", "kr",	    "uprobe",	     "u",
+				"uretprobe", "ur", "usdt",	"U",	    "fentry",	     "f",
+				"fexit",     "fr", "kfunc",	"kretfunc", "rawtracepoint", "rt",
+				"software",  "s",  "hardware",	"h",	    "watchpoint",    "w",
+				"iter",	     "it", "self",	"test",	    "bench",
 			};
 			bool known = false;
 			for (size_t i = 0; i < ARRAY_SIZE(later); i++)
@@ -690,7 +714,8 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			sb_reset(&err);
 			size_t before = pd->targets.n;
 			if (prov->expand(prov, parts + 1, n - 1, &pd->targets, &err) < 0)
-				diag_error(s->d, &ap->loc, "%s", err.buf ? err.buf : "invalid probe");
+				diag_error(s->d, &ap->loc, "%s",
+					   err.buf ? err.buf : "invalid probe");
 			for (size_t i = before; i < pd->targets.n; i++) {
 				struct attach_target *t = pd->targets.v[i];
 				t->cookie = (uint64_t)prog_probe_name(p, t->name);
@@ -743,7 +768,8 @@ static struct vec *probe_fields(struct sctx *s, struct node *probe, struct prog_
 	for (size_t i = 0; i < pd->targets.n; i++) {
 		struct vec tf = {0};
 		if (pd->prov->fields(pd->targets.v[i], i ? &tf : fields, &err) < 0) {
-			diag_error(s->d, &probe->a->loc, "%s", err.buf ? err.buf : "cannot read args");
+			diag_error(s->d, &probe->a->loc, "%s",
+				   err.buf ? err.buf : "cannot read args");
 			fields = NULL;
 			for (size_t j = 0; j < tf.n; j++)
 				provider_field_free(tf.v[j]);
@@ -809,7 +835,8 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 			vec_push(&probes, n);
 			break;
 		case N_C_DEFN:
-			diag_error(d, &n->loc, "struct, union and enum definitions are not supported yet");
+			diag_error(d, &n->loc,
+				   "struct, union and enum definitions are not supported yet");
 			break;
 		case N_INCLUDE:
 			/* Types come from BTF; includes are accepted and need nothing. */

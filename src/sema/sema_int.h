@@ -21,6 +21,8 @@ struct sctx {
 	struct scope *scope;
 	int nvars;
 	int nerr_quiet;
+	int loop_depth; /* while/for loops around the current statement */
+	int in_for_map; /* inside a for-over-map body (a BPF callback) */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -32,14 +34,30 @@ const struct type *sema_expr(struct sctx *s, struct node *n);
 void sema_stmt(struct sctx *s, struct node *n);
 void sema_block(struct sctx *s, struct node *n);
 
+/* Scopes and variables (sema.c), for lang.c. */
+struct sema_var *sema_var_find(struct sctx *s, const char *name);
+struct sema_var *sema_var_new(struct sctx *s, const char *name, const struct type *t);
+void sema_scope_push(struct sctx *s, struct scope *sc);
+void sema_scope_pop(struct sctx *s);
+
+/* Language constructs (lang.c): loops, let, block values, records, indexing. */
+void sema_loop(struct sctx *s, struct node *n);
+void sema_jump(struct sctx *s, struct node *n);
+void sema_let(struct sctx *s, struct node *n);
+const struct type *sema_block_value(struct sctx *s, struct node *n);
+const struct type *sema_record(struct sctx *s, struct node *n);
+const struct type *sema_index(struct sctx *s, struct node *n);
+const struct type *sema_elvis(struct sctx *s, struct node *n);
+/* A type written in the program (N_TYPE) for let and casts; NULL if not one. */
+const struct type *sema_type_node(struct sctx *s, struct node *ty);
+
 /* Map helpers (map.c). */
 struct map_desc *sema_map_get(struct sctx *s, struct node *m);
 const struct type *sema_norm(const struct type *t);
 const struct type *sema_unify(const struct type *a, const struct type *b);
 bool sema_map_key(struct sctx *s, struct node *m, struct map_desc *md);
 bool sema_map_set_agg(struct sctx *s, struct node *m, struct map_desc *md, enum agg_kind agg);
-bool sema_map_set_value(struct sctx *s, struct node *m, struct map_desc *md,
-			const struct type *t);
+bool sema_map_set_value(struct sctx *s, struct node *m, struct map_desc *md, const struct type *t);
 void sema_map_finish(struct program *prog);
 
 /* Events (calls.c). */
