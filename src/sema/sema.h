@@ -71,7 +71,7 @@ enum sema_func {
 struct sema_var {
 	const char *name;
 	const struct type *type;
-	int index;  /* codegen slot */
+	int index; /* codegen slot */
 	bool typed; /* declared with a type: assignments convert to it */
 	bool unset; /* `let $x;` not assigned yet */
 };

@@ -57,7 +57,8 @@ const struct type *sema_norm(const struct type *t);
 const struct type *sema_unify(const struct type *a, const struct type *b);
 bool sema_map_key(struct sctx *s, struct node *m, struct map_desc *md);
 bool sema_map_set_agg(struct sctx *s, struct node *m, struct map_desc *md, enum agg_kind agg);
-bool sema_map_set_value(struct sctx *s, struct node *m, struct map_desc *md, const struct type *t);
+bool sema_map_set_value(struct sctx *s, struct node *m, struct map_desc *md,
+			const struct type *t);
 void sema_map_finish(struct program *prog);
 
 /* Events (calls.c). */
