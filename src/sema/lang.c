@@ -214,8 +214,6 @@ void sema_jump(struct sctx *s, struct node *n)
 	if (n->kind == N_RETURN) {
 		if (n->a)
 			sema_unsupported(s, n->a, "return with a value");
-		else if (s->in_for_map)
-			sema_unsupported(s, n, "return inside a for loop over a map");
 		return;
 	}
 	if (!s->loop_depth)
