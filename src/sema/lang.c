@@ -7,6 +7,8 @@
  */
 #include "sema/sema_int.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool known(const struct type *t)
@@ -187,6 +189,8 @@ void sema_loop(struct sctx *s, struct node *n)
 		break;
 	}
 	case N_UNROLL:
+		if (n->a->kind == N_POSITIONAL)
+			sema_positional(s, n->a);
 		if (n->a->kind != N_INT) {
 			sema_expr(s, n->a);
 			sema_err(s, n->a, "unroll count must be a constant integer");
@@ -304,4 +308,90 @@ const struct type *sema_elvis(struct sctx *s, struct node *n)
 		return type_bool();
 	return type_int(8,
 			(a->kind == T_INT && a->is_signed) || (b->kind == T_INT && b->is_signed));
+}
+
+/* ---- positional parameters ---- */
+
+static const char *positional_text(struct sctx *s, int64_t idx)
+{
+	return idx >= 1 && idx <= s->opts->npos ? s->opts->pos[idx - 1] : NULL;
+}
+
+static bool numeric(const char *text, int64_t *v)
+{
+	char *end;
+
+	if (!*text)
+		return false;
+	errno = 0;
+	*v = strtoll(text, &end, 0);
+	return !*end && !errno;
+}
+
+void sema_positional(struct sctx *s, struct node *n)
+{
+	const char *text = positional_text(s, n->ival);
+	int64_t v = 0;
+
+	if (n->ival < 0) {
+		v = s->opts->npos;
+	} else if (text && !numeric(text, &v)) {
+		n->kind = N_STRING;
+		n->str = text;
+		n->len = strlen(text);
+		return;
+	}
+	/* An unset parameter reads as 0, as in bpftrace. */
+	n->kind = N_INT;
+	n->ival = v;
+	n->str = NULL;
+}
+
+void sema_positional_str(struct sctx *s, struct node *call)
+{
+	struct node *p = call->a;
+	const char *text = p->ival < 0 ? NULL : positional_text(s, p->ival);
+
+	if (p->ival < 0) {
+		sema_err(s, p, "$# is an integer: str() takes a positional parameter like $1");
+		text = "";
+	}
+	call->kind = N_STRING;
+	call->str = text ? text : "";
+	call->len = strlen(call->str);
+	call->a = NULL;
+}
+
+char *sema_attach_subst(struct sctx *s, struct node *ap)
+{
+	struct strbuf sb;
+	const char *p = ap->str;
+
+	sb_init(&sb);
+	while (*p) {
+		if (p[0] == '$' && p[1] == '#') {
+			sb_printf(&sb, "%d", s->opts->npos);
+			p += 2;
+		} else if (p[0] == '$' && p[1] >= '0' && p[1] <= '9') {
+			char *end;
+			long idx = strtol(p + 1, &end, 10);
+			const char *text = positional_text(s, idx);
+			if (!text) {
+				diag_error_hint(s->d, &ap->loc,
+						"pass it on the command line after the program",
+						"Positional parameter $%ld is used in an attach "
+						"point but not set",
+						idx);
+				sb_free(&sb);
+				return NULL;
+			}
+			sb_puts(&sb, text);
+			p = end;
+		} else {
+			sb_putc(&sb, *p++);
+		}
+	}
+	if (!sb.buf)
+		return xstrdup("");
+	return sb.buf;
 }

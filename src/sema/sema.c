@@ -349,6 +349,10 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		t = builtin_type(s, n);
 		break;
 	case N_CALL:
+		if (!strcmp(n->str, "str") && n->a && n->a->kind == N_POSITIONAL && !n->a->next) {
+			sema_positional_str(s, n);
+			return sema_expr(s, n);
+		}
 		t = sema_call(s, n, false);
 		break;
 	case N_BINOP:
@@ -478,8 +482,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		break;
 	}
 	case N_POSITIONAL:
-		sema_unsupported(s, n, "positional parameters");
-		break;
+		sema_positional(s, n);
+		return sema_expr(s, n);
 	case N_SIZEOF:
 		sema_unsupported(s, n, "sizeof");
 		break;
@@ -676,10 +680,13 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 	sb_init(&err);
 	for (struct node *ap = probe->a; ap; ap = ap->next) {
 		char **parts = NULL;
-		int n = provider_split(ap->str, &parts);
+		char *raw = sema_attach_subst(s, ap);
+		int n = raw ? provider_split(raw, &parts) : -1;
 		const struct provider *prov = n > 0 ? s->opts->find_provider(parts[0]) : NULL;
 
-		if (n <= 0) {
+		if (!raw) {
+			/* reported by sema_attach_subst */
+		} else if (n <= 0) {
 			diag_error(s->d, &ap->loc, "Invalid probe: '%s'", ap->str);
 		} else if (!prov) {
 			static const char *const later[] = {
@@ -714,6 +721,7 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			}
 		}
 		provider_parts_free(parts, n);
+		free(raw);
 	}
 	sb_free(&err);
 	if (pd->prov) {

@@ -48,6 +48,12 @@ const struct type *sema_block_value(struct sctx *s, struct node *n);
 const struct type *sema_record(struct sctx *s, struct node *n);
 const struct type *sema_index(struct sctx *s, struct node *n);
 const struct type *sema_elvis(struct sctx *s, struct node *n);
+/* $N and $#: rewrite the node into the N_INT or N_STRING it stands for. */
+void sema_positional(struct sctx *s, struct node *n);
+/* str($N): the argument's text as a string literal. */
+void sema_positional_str(struct sctx *s, struct node *call);
+/* The attach point text with $N and $# replaced (xmalloc'd), or NULL after an error. */
+char *sema_attach_subst(struct sctx *s, struct node *ap);
 /* A type written in the program (N_TYPE) for let and casts; NULL if not one. */
 const struct type *sema_type_node(struct sctx *s, struct node *ty);
 
