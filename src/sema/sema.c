@@ -346,6 +346,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		break;
 	}
 	case N_IDENT:
+		if (sema_define_expand(s, n))
+			return sema_expr(s, n);
 		t = builtin_type(s, n);
 		break;
 	case N_CALL:
@@ -839,6 +841,11 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 		case N_INCLUDE:
 			/* Types come from BTF; includes are accepted and need nothing. */
 			break;
+		case N_DEFINE:
+		case N_CONFIG:
+		case N_MAP_DECL:
+			sema_toplevel(&s, n);
+			break;
 		default:
 			diag_error_hint(d, &n->loc,
 					"sonde implements the core language first; this will come",
@@ -866,7 +873,10 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 		}
 	}
 	sema_map_finish(prog);
+	sema_toplevel_finish(&s);
 out:
+	vec_free(&s.defines);
+	vec_free(&s.map_decls);
 	vec_free(&probes);
 	vec_free(&fieldsets);
 	return diag_errors(d) ? -1 : 0;

@@ -23,6 +23,9 @@ struct sctx {
 	int nerr_quiet;
 	int loop_depth; /* while/for loops around the current statement */
 	int in_for_map; /* inside a for-over-map body (a BPF callback) */
+	struct vec defines;    /* N_DEFINE with a value */
+	struct vec map_decls;  /* struct map_decl * (toplevel.c) */
+	uint32_t max_map_keys; /* from the config block, 0 if not set */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -54,6 +57,11 @@ void sema_positional(struct sctx *s, struct node *n);
 void sema_positional_str(struct sctx *s, struct node *call);
 /* The attach point text with $N and $# replaced (xmalloc'd), or NULL after an error. */
 char *sema_attach_subst(struct sctx *s, struct node *ap);
+/* Top-level definitions (toplevel.c). */
+void sema_toplevel(struct sctx *s, struct node *n);
+void sema_toplevel_finish(struct sctx *s);
+/* Replace an identifier naming a #define by a copy of its value. */
+bool sema_define_expand(struct sctx *s, struct node *ident);
 /* A type written in the program (N_TYPE) for let and casts; NULL if not one. */
 const struct type *sema_type_node(struct sctx *s, struct node *ty);
 
