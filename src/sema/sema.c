@@ -346,11 +346,15 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		break;
 	}
 	case N_IDENT:
+		if (sema_macro_try(s, n, &t))
+			return t;
 		if (sema_define_expand(s, n))
 			return sema_expr(s, n);
 		t = builtin_type(s, n);
 		break;
 	case N_CALL:
+		if (sema_macro_try(s, n, &t))
+			return t;
 		if (!strcmp(n->str, "str") && n->a && n->a->kind == N_POSITIONAL && !n->a->next) {
 			sema_positional_str(s, n);
 			return sema_expr(s, n);
@@ -620,6 +624,8 @@ void sema_stmt(struct sctx *s, struct node *n)
 	case N_EXPR_STMT:
 		if (n->a->kind == N_CALL && s->loop_depth && !strcmp(n->a->str, "exit"))
 			sema_err(s, n->a, "exit() is not allowed inside a loop");
+		if (n->a->kind == N_CALL && sema_macro_try(s, n->a, &(const struct type *){NULL}))
+			break;
 		if (n->a->kind == N_CALL)
 			sema_call(s, n->a, true);
 		else
@@ -841,6 +847,9 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 		case N_INCLUDE:
 			/* Types come from BTF; includes are accepted and need nothing. */
 			break;
+		case N_MACRO:
+			sema_macro_define(&s, n);
+			break;
 		case N_DEFINE:
 		case N_CONFIG:
 		case N_MAP_DECL:
@@ -876,6 +885,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	sema_toplevel_finish(&s);
 out:
 	vec_free(&s.defines);
+	vec_free(&s.macros);
 	vec_free(&s.map_decls);
 	vec_free(&probes);
 	vec_free(&fieldsets);

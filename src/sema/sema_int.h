@@ -26,6 +26,8 @@ struct sctx {
 	struct vec defines;    /* N_DEFINE with a value */
 	struct vec map_decls;  /* struct map_decl * (toplevel.c) */
 	uint32_t max_map_keys; /* from the config block, 0 if not set */
+	struct vec macros;     /* N_MACRO */
+	int macro_depth, macro_serial;
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -62,6 +64,10 @@ void sema_toplevel(struct sctx *s, struct node *n);
 void sema_toplevel_finish(struct sctx *s);
 /* Replace an identifier naming a #define by a copy of its value. */
 bool sema_define_expand(struct sctx *s, struct node *ident);
+/* Macros (macro.c): register a definition; expand a call or bare name into
+ * its body and type it (true), or leave n alone (false). */
+void sema_macro_define(struct sctx *s, struct node *n);
+bool sema_macro_try(struct sctx *s, struct node *n, const struct type **t);
 /* A type written in the program (N_TYPE) for let and casts; NULL if not one. */
 const struct type *sema_type_node(struct sctx *s, struct node *ty);
 
