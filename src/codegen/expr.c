@@ -503,6 +503,7 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_BLOCK:
 	case N_RECORD:
 	case N_INDEX:
+	case N_IF:
 		return cg_lang_expr(g, n);
 	case N_FIELD: {
 		if (n->a->kind == N_IDENT && n->a->op == B_ARGS)

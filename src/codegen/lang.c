@@ -40,9 +40,44 @@ static struct cg_val elvis(struct cg *g, struct node *n)
 	return val(phi, n->type);
 }
 
+static struct cg_val if_value(struct cg *g, struct node *n)
+{
+	const struct type *t = n->type;
+	bool mem = t->kind == T_STRING || t->kind == T_TUPLE;
+	LLVMValueRef res = mem ? cg_alloca(g, t->size, "ifval") : NULL;
+	LLVMBasicBlockRef tb = cg_block(g, "ifv_then"), eb = cg_block(g, "ifv_else"),
+			  done = cg_block(g, "ifv_done");
+	LLVMValueRef vals[2];
+	LLVMBasicBlockRef ends[2];
+
+	LLVMBuildCondBr(g->b, cg_cond(g, n->a), tb, eb);
+	for (int i = 0; i < 2; i++) {
+		LLVMPositionBuilderAtEnd(g->b, i ? eb : tb);
+		struct cg_val v = cg_expr(g, i ? n->c : n->b);
+		if (mem)
+			cg_store_as(g, res, v, t);
+		else if (t->kind == T_BOOL)
+			vals[i] = LLVMBuildZExt(
+				g->b, LLVMBuildICmp(g->b, LLVMIntNE, v.v, cg_const(g, 0), ""),
+				g->i64, "");
+		else
+			vals[i] = v.v;
+		ends[i] = LLVMGetInsertBlock(g->b);
+		LLVMBuildBr(g->b, done);
+	}
+	LLVMPositionBuilderAtEnd(g->b, done);
+	if (mem)
+		return val(res, t);
+	LLVMValueRef phi = LLVMBuildPhi(g->b, g->i64, "ifv");
+	LLVMAddIncoming(phi, vals, ends, 2);
+	return val(phi, t);
+}
+
 struct cg_val cg_lang_expr(struct cg *g, struct node *n)
 {
 	switch (n->kind) {
+	case N_IF:
+		return if_value(g, n);
 	case N_BLOCK:
 		cg_block_stmts(g, n);
 		if (n->b)

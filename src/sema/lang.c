@@ -395,3 +395,31 @@ char *sema_attach_subst(struct sctx *s, struct node *ap)
 		return xstrdup("");
 	return sb.buf;
 }
+
+/* `if c { a } else { b }` as a value. */
+const struct type *sema_if_value(struct sctx *s, struct node *n)
+{
+	const struct type *c = sema_expr(s, n->a);
+
+	if (known(c) && !intlike(c))
+		sema_err(s, n->a, "Invalid condition in if(): %s", type_str(c));
+	const struct type *a = sema_block_value(s, n->b);
+	if (!n->c) {
+		sema_err(s, n, "An if expression needs an else branch to have a value");
+		return type_none();
+	}
+	const struct type *b = n->c->kind == N_IF ? sema_expr(s, n->c) : sema_block_value(s, n->c);
+	n->c->type = b;
+	n->b->type = a;
+	if (!known(a) || !known(b))
+		return type_none();
+	if (a->kind == T_INT && b->kind == T_INT)
+		return type_int(8, a->is_signed || b->is_signed);
+	const struct type *t = sema_unify(sema_norm(a), sema_norm(b));
+	if (!t || t->kind == T_VOID) {
+		sema_err(s, n, "The branches of an if expression have different types: %s and %s",
+			 type_str(a), type_str(b));
+		return type_none();
+	}
+	return t;
+}

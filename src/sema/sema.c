@@ -508,6 +508,9 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 	case N_BLOCK:
 		t = sema_block_value(s, n);
 		break;
+	case N_IF:
+		t = sema_if_value(s, n);
+		break;
 	case N_COMPTIME:
 		sema_unsupported(s, n, "comptime");
 		break;

@@ -53,6 +53,7 @@ const struct type *sema_block_value(struct sctx *s, struct node *n);
 const struct type *sema_record(struct sctx *s, struct node *n);
 const struct type *sema_index(struct sctx *s, struct node *n);
 const struct type *sema_elvis(struct sctx *s, struct node *n);
+const struct type *sema_if_value(struct sctx *s, struct node *n);
 /* $N and $#: rewrite the node into the N_INT or N_STRING it stands for. */
 void sema_positional(struct sctx *s, struct node *n);
 /* str($N): the argument's text as a string literal. */
