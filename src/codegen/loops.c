@@ -142,7 +142,7 @@ static LLVMValueRef cb_begin(struct cg *g, struct cb_save *sv, LLVMTypeRef *para
 	LLVMSetSubprogram(fn, g->di_sp);
 	/* BTF needs a name for every parameter of a function. */
 	for (unsigned i = 0; i < np; i++) {
-		char pname[8];
+		char pname[16];
 		snprintf(pname, sizeof(pname), "a%u", i);
 		LLVMDIBuilderCreateParameterVariable(g->di, g->di_sp, pname, strlen(pname), i + 1,
 						     g->di_file, line, g->di_int, 1, 0);
