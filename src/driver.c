@@ -30,6 +30,8 @@ struct options {
 	const char *emit_elf, *emit_llvm;
 	bool quiet, dry_run, verify_ir;
 	bool d_tokens, d_ast, d_ir, d_ir_opt, d_libbpf, d_verifier;
+	char **pos; /* positional parameters */
+	int npos;
 };
 
 static volatile int stop_requested;
@@ -160,6 +162,8 @@ static int parse_options(struct options *o, int argc, char **argv)
 		o->file = argv[optind++];
 	}
 	/* Remaining arguments are positional parameters ($1...). */
+	o->pos = argv + optind;
+	o->npos = argc - optind;
 	return 0;
 }
 
@@ -354,6 +358,8 @@ int driver_main(int argc, char **argv)
 	}
 	struct sema_opts so = {
 		.find_provider = provider_find,
+		.pos = o.pos,
+		.npos = o.npos,
 		.max_strlen = env_u32("BPFTRACE_MAX_STRLEN", env_u32("BPFTRACE_STRLEN", 64)),
 	};
 	if (sema_run(&ast, &d, &prog, &so)) {

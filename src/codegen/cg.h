@@ -38,6 +38,12 @@ struct cg {
 	LLVMValueRef *vars; /* by sema_var index */
 	int nvars;
 	LLVMMetadataRef di_sp; /* current subprogram */
+	/* loops (loops.c) */
+	LLVMBasicBlockRef loop_break, loop_cont; /* innermost plain loop, or NULL */
+	bool in_callback;   /* emitting a loop body callback */
+	LLVMValueRef frame; /* variable frame, when the probe has callbacks */
+	uint32_t *var_off;  /* frame offset of each variable */
+	int ncallbacks;
 };
 
 /* bpf.c: BPF verbs */
@@ -69,6 +75,17 @@ void cg_loc(struct cg *g, const struct node *n);
 struct cg_val cg_expr(struct cg *g, struct node *n);
 LLVMValueRef cg_cond(struct cg *g, struct node *n); /* i1 */
 LLVMValueRef cg_map_key(struct cg *g, struct node *map, uint32_t extra);
+
+/* loops.c: loops, jumps, and the variable frame that loop callbacks share */
+bool cg_needs_frame(const struct node *n);
+void cg_frame_vars(struct cg *g, struct node *probe);
+void cg_frame_free(struct cg *g);
+void cg_loop(struct cg *g, struct node *n);
+void cg_jump(struct cg *g, struct node *n);
+
+/* lang.c: block values, records, indexing, ?:, tuple comparison */
+struct cg_val cg_lang_expr(struct cg *g, struct node *n);
+LLVMValueRef cg_tuple_eq(struct cg *g, struct cg_val a, struct cg_val b); /* i1 */
 
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);

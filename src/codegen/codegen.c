@@ -117,8 +117,12 @@ static void define_probe(struct cg *g, struct node *probe)
 	LLVMBasicBlockRef body = cg_block(g, "body");
 	LLVMBuildBr(g->b, body);
 	/* Variable slots, sized from their final types and zeroed in the entry block. */
-	alloc_vars(g, probe->b);
-	alloc_vars(g, probe->c);
+	if (cg_needs_frame(probe->c)) {
+		cg_frame_vars(g, probe);
+	} else {
+		alloc_vars(g, probe->b);
+		alloc_vars(g, probe->c);
+	}
 	LLVMPositionBuilderAtEnd(g->b, body);
 	if (probe->b) {
 		LLVMValueRef c = cg_cond(g, probe->b);
@@ -133,6 +137,7 @@ static void define_probe(struct cg *g, struct node *probe)
 	free(g->vars);
 	g->vars = NULL;
 	g->di_sp = NULL;
+	cg_frame_free(g);
 }
 
 /* Allocate variable slots lazily: walk the probe for vars, sized by final type. */

@@ -264,8 +264,8 @@ static struct cg_val binop(struct cg *g, struct node *n)
 	struct cg_val a = cg_expr(g, n->a), b = cg_expr(g, n->b);
 	LLVMValueRef r;
 
-	if (a.t->kind == T_STRING) {
-		r = str_eq(g, a, b);
+	if (a.t->kind == T_STRING || a.t->kind == T_TUPLE) {
+		r = a.t->kind == T_STRING ? str_eq(g, a, b) : cg_tuple_eq(g, a, b);
 		if (n->op == OP_NE)
 			r = LLVMBuildNot(g->b, r, "");
 		return scalar(LLVMBuildZExt(g->b, r, g->i64, ""), n->type);
@@ -497,7 +497,14 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_INCDEC:
 		return incdec(g, n);
 	case N_TERNARY:
+		if (!n->b)
+			return cg_lang_expr(g, n);
 		return ternary(g, n);
+	case N_BLOCK:
+	case N_RECORD:
+	case N_INDEX:
+	case N_IF:
+		return cg_lang_expr(g, n);
 	case N_FIELD: {
 		if (n->a->kind == N_IDENT && n->a->op == B_ARGS)
 			return args_field(g, n);

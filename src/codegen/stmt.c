@@ -302,12 +302,17 @@ void cg_stmt(struct cg *g, struct node *n)
 	case N_ASSIGN:
 		assign(g, n);
 		break;
-	case N_LET:
-		if (n->c) {
-			struct sema_var *var = n->a->sema;
+	case N_LET: {
+		struct sema_var *var = n->a->sema;
+		if (n->c)
 			cg_store_as(g, g->vars[var->index], cg_expr(g, n->c), var->type);
-		}
+		else if (var->type->size) /* a fresh zero value each time it runs */
+			cg_memset0(g, g->vars[var->index],
+				   var->type->kind == T_INT || var->type->kind == T_BOOL
+					   ? 8
+					   : var->type->size);
 		break;
+	}
 	case N_BLOCK:
 		cg_block_stmts(g, n);
 		break;
@@ -331,7 +336,15 @@ void cg_stmt(struct cg *g, struct node *n)
 		break;
 	}
 	case N_RETURN:
-		return_now(g);
+	case N_BREAK:
+	case N_CONTINUE:
+		cg_jump(g, n);
+		break;
+	case N_WHILE:
+	case N_UNROLL:
+	case N_FOR_RANGE:
+	case N_FOR_MAP:
+		cg_loop(g, n);
 		break;
 	default:
 		BUG("statement kind %s in codegen", ast_kind_name(n->kind));

@@ -107,6 +107,26 @@ static void scope_pop(struct sctx *s)
 	vec_free(&sc->vars);
 }
 
+struct sema_var *sema_var_find(struct sctx *s, const char *name)
+{
+	return var_find(s, name);
+}
+
+struct sema_var *sema_var_new(struct sctx *s, const char *name, const struct type *t)
+{
+	return var_new(s, name, t);
+}
+
+void sema_scope_push(struct sctx *s, struct scope *sc)
+{
+	scope_push(s, sc);
+}
+
+void sema_scope_pop(struct sctx *s)
+{
+	scope_pop(s);
+}
+
 /* ---- expressions ---- */
 
 static enum sema_builtin builtin_lookup(const char *name)
@@ -226,6 +246,9 @@ static const struct type *binop(struct sctx *s, struct node *n)
 	case OP_NE:
 		if (a->kind == T_STRING && b->kind == T_STRING)
 			return type_bool();
+		if (a->kind == T_TUPLE && b->kind == T_TUPLE &&
+		    sema_unify(sema_norm(a), sema_norm(b)))
+			return type_bool();
 		/* fallthrough */
 	case '<':
 	case '>':
@@ -298,6 +321,10 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			sema_err(s, n, "Undefined or undeclared variable: %s", n->str);
 			break;
 		}
+		if (v->unset && !is_known(v->type)) {
+			sema_err(s, n, "Variable used before it was assigned: %s", n->str);
+			break;
+		}
 		n->sema = v;
 		t = v->type;
 		break;
@@ -319,9 +346,19 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		break;
 	}
 	case N_IDENT:
+		if (sema_macro_try(s, n, &t))
+			return t;
+		if (sema_define_expand(s, n))
+			return sema_expr(s, n);
 		t = builtin_type(s, n);
 		break;
 	case N_CALL:
+		if (sema_macro_try(s, n, &t))
+			return t;
+		if (!strcmp(n->str, "str") && n->a && n->a->kind == N_POSITIONAL && !n->a->next) {
+			sema_positional_str(s, n);
+			return sema_expr(s, n);
+		}
 		t = sema_call(s, n, false);
 		break;
 	case N_BINOP:
@@ -348,13 +385,13 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		t = lvalue_int(s, n->a, n->op == OP_INC ? "++" : "--");
 		break;
 	case N_TERNARY: {
-		const struct type *c = sema_expr(s, n->a);
-		const struct type *a = n->b ? sema_expr(s, n->b) : c;
-		const struct type *b = sema_expr(s, n->c);
 		if (!n->b) {
-			sema_unsupported(s, n, "the ?: operator");
+			t = sema_elvis(s, n);
 			break;
 		}
+		const struct type *c = sema_expr(s, n->a);
+		const struct type *a = sema_expr(s, n->b);
+		const struct type *b = sema_expr(s, n->c);
 		if (!is_known(c) || !is_known(a) || !is_known(b))
 			break;
 		if (!is_int(c)) {
@@ -451,8 +488,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		break;
 	}
 	case N_POSITIONAL:
-		sema_unsupported(s, n, "positional parameters");
-		break;
+		sema_positional(s, n);
+		return sema_expr(s, n);
 	case N_SIZEOF:
 		sema_unsupported(s, n, "sizeof");
 		break;
@@ -463,14 +500,16 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		sema_unsupported(s, n, "typeof");
 		break;
 	case N_RECORD:
-		sema_unsupported(s, n, "records");
+		t = sema_record(s, n);
 		break;
 	case N_INDEX:
-		sema_expr(s, n->a);
-		sema_unsupported(s, n, "indexing with []");
+		t = sema_index(s, n);
 		break;
 	case N_BLOCK:
-		sema_unsupported(s, n, "block expressions");
+		t = sema_block_value(s, n);
+		break;
+	case N_IF:
+		t = sema_if_value(s, n);
 		break;
 	case N_COMPTIME:
 		sema_unsupported(s, n, "comptime");
@@ -514,6 +553,21 @@ static void assign(struct sctx *s, struct node *n)
 		struct sema_var *v = var_find(s, lv->str);
 		if (!v) {
 			v = var_new(s, lv->str, r->kind == T_INT ? type_int(8, r->is_signed) : r);
+		} else if (v->typed) {
+			if (!sema_unify(sema_norm(v->type), sema_norm(r)) &&
+			    !(is_int(v->type) && is_int(r))) {
+				sema_err(s, n,
+					 "Type mismatch for %s: trying to assign value of type '%s' "
+					 "when variable already has a type '%s'",
+					 lv->str, type_str(r), type_str(v->type));
+				return;
+			}
+			if (v->type->kind == T_STRING && r->kind == T_STRING &&
+			    r->size > v->type->size)
+				sema_err(s, n,
+					 "Type mismatch for %s: trying to assign value of type '%s' "
+					 "when variable already has a type '%s'",
+					 lv->str, type_str(r), type_str(v->type));
 		} else if (is_known(v->type)) {
 			const struct type *u =
 				is_int(v->type) && is_int(r) && r->kind != T_BOOL
@@ -533,8 +587,9 @@ static void assign(struct sctx *s, struct node *n)
 				v->type = u;
 			}
 		} else {
-			v->type = r;
+			v->type = r->kind == T_INT ? type_int(8, r->is_signed) : r;
 		}
+		v->unset = false;
 		lv->sema = v;
 		lv->type = v->type;
 		break;
@@ -570,6 +625,10 @@ void sema_stmt(struct sctx *s, struct node *n)
 {
 	switch (n->kind) {
 	case N_EXPR_STMT:
+		if (n->a->kind == N_CALL && s->loop_depth && !strcmp(n->a->str, "exit"))
+			sema_err(s, n->a, "exit() is not allowed inside a loop");
+		if (n->a->kind == N_CALL && sema_macro_try(s, n->a, &(const struct type *){NULL}))
+			break;
 		if (n->a->kind == N_CALL)
 			sema_call(s, n->a, true);
 		else
@@ -578,29 +637,9 @@ void sema_stmt(struct sctx *s, struct node *n)
 	case N_ASSIGN:
 		assign(s, n);
 		break;
-	case N_LET: {
-		if (n->b) {
-			sema_unsupported(s, n->b, "typed let declarations");
-			break;
-		}
-		struct sema_var *v = NULL;
-		for (size_t i = 0; i < s->scope->vars.n; i++)
-			if (!strcmp(((struct sema_var *)s->scope->vars.v[i])->name, n->a->str))
-				v = s->scope->vars.v[i];
-		if (v) {
-			sema_err(s, n->a, "Variable %s is already declared in this scope", n->a->str);
-			break;
-		}
-		const struct type *t = n->c ? sema_expr(s, n->c) : type_none();
-		if (n->c && t->kind == T_VOID) {
-			sema_err(s, n->c, "Cannot assign a value of type void");
-			break;
-		}
-		v = var_new(s, n->a->str, t->kind == T_INT ? type_int(8, t->is_signed) : t);
-		n->a->sema = v;
-		n->a->type = v->type;
+	case N_LET:
+		sema_let(s, n);
 		break;
-	}
 	case N_IF: {
 		if (n->flags & AST_COMPTIME) {
 			sema_unsupported(s, n, "if comptime");
@@ -621,23 +660,16 @@ void sema_stmt(struct sctx *s, struct node *n)
 	case N_BLOCK:
 		sema_block(s, n);
 		break;
-	case N_RETURN:
-		if (n->a)
-			sema_unsupported(s, n->a, "return with a value");
-		break;
 	case N_WHILE:
-		sema_unsupported(s, n, "a while loop");
-		break;
 	case N_UNROLL:
-		sema_unsupported(s, n, "unroll");
-		break;
 	case N_FOR_MAP:
 	case N_FOR_RANGE:
-		sema_unsupported(s, n, "a for loop");
+		sema_loop(s, n);
 		break;
+	case N_RETURN:
 	case N_BREAK:
 	case N_CONTINUE:
-		sema_err(s, n, "%s used outside of a loop", n->kind == N_BREAK ? "break" : "continue");
+		sema_jump(s, n);
 		break;
 	default:
 		sema_unsupported(s, n, ast_kind_name(n->kind));
@@ -659,10 +691,13 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 	sb_init(&err);
 	for (struct node *ap = probe->a; ap; ap = ap->next) {
 		char **parts = NULL;
-		int n = provider_split(ap->str, &parts);
+		char *raw = sema_attach_subst(s, ap);
+		int n = raw ? provider_split(raw, &parts) : -1;
 		const struct provider *prov = n > 0 ? s->opts->find_provider(parts[0]) : NULL;
 
-		if (n <= 0) {
+		if (!raw) {
+			/* reported by sema_attach_subst */
+		} else if (n <= 0) {
 			diag_error(s->d, &ap->loc, "Invalid probe: '%s'", ap->str);
 		} else if (!prov) {
 			static const char *const later[] = {
@@ -697,6 +732,7 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			}
 		}
 		provider_parts_free(parts, n);
+		free(raw);
 	}
 	sb_free(&err);
 	if (pd->prov) {
@@ -814,6 +850,14 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 		case N_INCLUDE:
 			/* Types come from BTF; includes are accepted and need nothing. */
 			break;
+		case N_MACRO:
+			sema_macro_define(&s, n);
+			break;
+		case N_DEFINE:
+		case N_CONFIG:
+		case N_MAP_DECL:
+			sema_toplevel(&s, n);
+			break;
 		default:
 			diag_error_hint(d, &n->loc,
 					"sonde implements the core language first; this will come",
@@ -841,7 +885,11 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 		}
 	}
 	sema_map_finish(prog);
+	sema_toplevel_finish(&s);
 out:
+	vec_free(&s.defines);
+	vec_free(&s.macros);
+	vec_free(&s.map_decls);
 	vec_free(&probes);
 	vec_free(&fieldsets);
 	return diag_errors(d) ? -1 : 0;

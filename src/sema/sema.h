@@ -72,11 +72,15 @@ struct sema_var {
 	const char *name;
 	const struct type *type;
 	int index; /* codegen slot */
+	bool typed; /* declared with a type: assignments convert to it */
+	bool unset; /* `let $x;` not assigned yet */
 };
 
 struct sema_opts {
 	const struct provider *(*find_provider)(const char *name);
 	uint32_t max_strlen; /* str() capacity, including the NUL */
+	char *const *pos;    /* positional parameters $1.. (command-line arguments) */
+	int npos;
 	/* Out: the args field tables (struct vec * of struct arg_field *) that the
 	 * AST now points to; free them with sema_free_fields() after codegen. */
 	struct vec field_sets;

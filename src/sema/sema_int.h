@@ -21,6 +21,13 @@ struct sctx {
 	struct scope *scope;
 	int nvars;
 	int nerr_quiet;
+	int loop_depth; /* while/for loops around the current statement */
+	int in_for_map; /* inside a for-over-map body (a BPF callback) */
+	struct vec defines;    /* N_DEFINE with a value */
+	struct vec map_decls;  /* struct map_decl * (toplevel.c) */
+	uint32_t max_map_keys; /* from the config block, 0 if not set */
+	struct vec macros;     /* N_MACRO */
+	int macro_depth, macro_serial;
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -31,6 +38,39 @@ void sema_unsupported(struct sctx *s, const struct node *n, const char *what);
 const struct type *sema_expr(struct sctx *s, struct node *n);
 void sema_stmt(struct sctx *s, struct node *n);
 void sema_block(struct sctx *s, struct node *n);
+
+/* Scopes and variables (sema.c), for lang.c. */
+struct sema_var *sema_var_find(struct sctx *s, const char *name);
+struct sema_var *sema_var_new(struct sctx *s, const char *name, const struct type *t);
+void sema_scope_push(struct sctx *s, struct scope *sc);
+void sema_scope_pop(struct sctx *s);
+
+/* Language constructs (lang.c): loops, let, block values, records, indexing. */
+void sema_loop(struct sctx *s, struct node *n);
+void sema_jump(struct sctx *s, struct node *n);
+void sema_let(struct sctx *s, struct node *n);
+const struct type *sema_block_value(struct sctx *s, struct node *n);
+const struct type *sema_record(struct sctx *s, struct node *n);
+const struct type *sema_index(struct sctx *s, struct node *n);
+const struct type *sema_elvis(struct sctx *s, struct node *n);
+const struct type *sema_if_value(struct sctx *s, struct node *n);
+/* $N and $#: rewrite the node into the N_INT or N_STRING it stands for. */
+void sema_positional(struct sctx *s, struct node *n);
+/* str($N): the argument's text as a string literal. */
+void sema_positional_str(struct sctx *s, struct node *call);
+/* The attach point text with $N and $# replaced (xmalloc'd), or NULL after an error. */
+char *sema_attach_subst(struct sctx *s, struct node *ap);
+/* Top-level definitions (toplevel.c). */
+void sema_toplevel(struct sctx *s, struct node *n);
+void sema_toplevel_finish(struct sctx *s);
+/* Replace an identifier naming a #define by a copy of its value. */
+bool sema_define_expand(struct sctx *s, struct node *ident);
+/* Macros (macro.c): register a definition; expand a call or bare name into
+ * its body and type it (true), or leave n alone (false). */
+void sema_macro_define(struct sctx *s, struct node *n);
+bool sema_macro_try(struct sctx *s, struct node *n, const struct type **t);
+/* A type written in the program (N_TYPE) for let and casts; NULL if not one. */
+const struct type *sema_type_node(struct sctx *s, struct node *ty);
 
 /* Map helpers (map.c). */
 struct map_desc *sema_map_get(struct sctx *s, struct node *m);
