@@ -70,6 +70,11 @@ struct cg_val cg_expr(struct cg *g, struct node *n);
 LLVMValueRef cg_cond(struct cg *g, struct node *n); /* i1 */
 LLVMValueRef cg_map_key(struct cg *g, struct node *map, uint32_t extra);
 
+/* builtins.c: the builtins of SEMA_BUILTINS_MORE. */
+struct cg_val cg_builtin_more(struct cg *g, struct node *n);
+/* funcs.c: the functions of SEMA_FUNCS_MORE, as values and as statements. */
+struct cg_val cg_call_more(struct cg *g, struct node *n);
+
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);
 void cg_block_stmts(struct cg *g, struct node *blk);
