@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -110,15 +111,33 @@ static bool cgroup_find(struct strbuf *path, uint64_t id, int depth)
 	return found;
 }
 
+/* Where cgroup v2 is mounted (/sys/fs/cgroup, or .../unified on hybrid systems). */
+static void cgroup2_root(struct strbuf *root)
+{
+	FILE *f = fopen("/proc/self/mounts", "r");
+	char dev[256], dir[4096], type[64];
+
+	while (f && fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
+		if (!strcmp(type, "cgroup2")) {
+			sb_puts(root, dir);
+			break;
+		}
+	if (f)
+		fclose(f);
+	if (!root->len)
+		sb_puts(root, "/sys/fs/cgroup");
+}
+
 static void cgroup_path_value(struct strbuf *sb, uint64_t id)
 {
-	static const char root[] = "/sys/fs/cgroup";
 	struct strbuf path;
+	size_t rlen;
 
 	sb_init(&path);
-	sb_puts(&path, root);
+	cgroup2_root(&path);
+	rlen = path.len;
 	if (cgroup_find(&path, id, 0))
-		sb_puts(sb, path.len > sizeof(root) - 1 ? path.buf + sizeof(root) - 1 : "/");
+		sb_puts(sb, path.len > rlen ? path.buf + rlen : "/");
 	else
 		sb_puts(sb, "<unknown cgroup>");
 	sb_free(&path);
