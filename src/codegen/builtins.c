@@ -39,7 +39,8 @@ static struct cg_val string_const(struct cg *g, const char *s, const struct type
 	size_t len = strlen(s);
 
 	for (uint32_t i = 0; i < t->size; i++)
-		cg_store_int(g, cg_gep(g, buf, i), cg_const(g, i < len ? (unsigned char)s[i] : 0), 1);
+		cg_store_int(g, cg_gep(g, buf, i), cg_const(g, i < len ? (unsigned char)s[i] : 0),
+			     1);
 	return val(buf, t);
 }
 
@@ -103,7 +104,8 @@ struct cg_val cg_builtin_more(struct cg *g, struct node *n)
 		case CLOCK_MONO_NS:
 			return val(cg_helper(g, BPF_FUNC_ktime_get_ns, g->i64, NULL, 0), n->type);
 		case CLOCK_TAI_NS:
-			return val(cg_helper(g, BPF_FUNC_ktime_get_tai_ns, g->i64, NULL, 0), n->type);
+			return val(cg_helper(g, BPF_FUNC_ktime_get_tai_ns, g->i64, NULL, 0),
+				   n->type);
 		case CLOCK_SW_TAI_NS: {
 			/* boot clock plus the TAI offset measured now, as bpftrace does */
 			LLVMValueRef b = cg_helper(g, BPF_FUNC_ktime_get_boot_ns, g->i64, NULL, 0);

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <linux/bpf.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct cg_val val(LLVMValueRef v, const struct type *t)
@@ -16,7 +17,10 @@ static LLVMValueRef byte_at(struct cg *g, struct cg_val s, uint32_t i)
 {
 	if (i >= s.t->size)
 		return cg_const(g, 0);
-	return cg_load_int(g, cg_gep(g, s.v, i), 1, false);
+	/* volatile: reload each byte where it is used, rather than keeping all live (spills) */
+	LLVMValueRef l = LLVMBuildLoad2(g->b, g->i8, cg_gep(g, s.v, i), "");
+	LLVMSetVolatile(l, 1);
+	return LLVMBuildZExt(g->b, l, g->i64, "");
 }
 
 static LLVMValueRef is_zero(struct cg *g, LLVMValueRef v)
@@ -24,52 +28,105 @@ static LLVMValueRef is_zero(struct cg *g, LLVMValueRef v)
 	return LLVMBuildICmp(g->b, LLVMIntEQ, v, cg_const(g, 0), "");
 }
 
-/* Length up to the first NUL, branch-free: the verifier sees straight code. */
+/*
+ * Early exits collected into one phi: each check runs in its own block, so
+ * few values are live at once (straight-line code would spill to the stack).
+ */
+struct exits {
+	LLVMBasicBlockRef done;
+	LLVMBasicBlockRef from[4096];
+	LLVMValueRef vals[4096];
+	unsigned n;
+};
+
+static void exit_if(struct cg *g, struct exits *e, LLVMValueRef cond, LLVMValueRef v)
+{
+	LLVMBasicBlockRef next = cg_block(g, "str_next");
+
+	if (e->n >= ARRAY_SIZE(e->vals))
+		BUG("string helper too large");
+	e->from[e->n] = LLVMGetInsertBlock(g->b);
+	e->vals[e->n++] = v;
+	LLVMBuildCondBr(g->b, cond, e->done, next);
+	LLVMPositionBuilderAtEnd(g->b, next);
+}
+
+static LLVMValueRef exits_end(struct cg *g, struct exits *e, LLVMValueRef last)
+{
+	e->from[e->n] = LLVMGetInsertBlock(g->b);
+	e->vals[e->n++] = last;
+	LLVMBuildBr(g->b, e->done);
+	LLVMPositionBuilderAtEnd(g->b, e->done);
+	LLVMValueRef phi = LLVMBuildPhi(g->b, g->i64, "");
+	LLVMAddIncoming(phi, e->vals, e->from, e->n);
+	return phi;
+}
+
+static struct exits *exits_new(struct cg *g)
+{
+	struct exits *e = xcalloc(1, sizeof(*e));
+
+	e->done = cg_block(g, "str_done");
+	return e;
+}
+
+/* Length up to the first NUL. */
 static LLVMValueRef str_len(struct cg *g, struct cg_val s)
 {
-	LLVMValueRef r = cg_const(g, s.t->size);
+	struct exits *e = exits_new(g);
 
-	for (uint32_t i = s.t->size; i-- > 0;)
-		r = LLVMBuildSelect(g->b, is_zero(g, byte_at(g, s, i)), cg_const(g, i), r, "");
+	for (uint32_t i = 0; i < s.t->size; i++)
+		exit_if(g, e, is_zero(g, byte_at(g, s, i)), cg_const(g, i));
+	LLVMValueRef r = exits_end(g, e, cg_const(g, s.t->size));
+	free(e);
 	return r;
 }
 
 /* strncmp(a, b, n): 0 when the first n characters (up to a NUL) match, else 1. */
 static LLVMValueRef str_ncmp(struct cg *g, struct cg_val a, struct cg_val b, uint32_t n)
 {
-	LLVMValueRef diff = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 0, 0);
-	LLVMValueRef done = diff;
+	struct exits *e = exits_new(g);
 	uint32_t lim = a.t->size > b.t->size ? a.t->size : b.t->size;
 
 	for (uint32_t i = 0; i < n && i < lim; i++) {
 		LLVMValueRef ca = byte_at(g, a, i), cb = byte_at(g, b, i);
-		LLVMValueRef ne = LLVMBuildICmp(g->b, LLVMIntNE, ca, cb, "");
-		diff = LLVMBuildOr(g->b, diff, LLVMBuildAnd(g->b, ne, LLVMBuildNot(g->b, done, ""), ""),
-				   "");
-		done = LLVMBuildOr(g->b, done, is_zero(g, ca), "");
+		exit_if(g, e, LLVMBuildICmp(g->b, LLVMIntNE, ca, cb, ""), cg_const(g, 1));
+		exit_if(g, e, is_zero(g, ca), cg_const(g, 0));
 	}
-	return LLVMBuildZExt(g->b, diff, g->i64, "");
+	LLVMValueRef r = exits_end(g, e, cg_const(g, 0));
+	free(e);
+	return r;
 }
 
 /* Index of the first occurrence of needle in hay, or -1. */
 static LLVMValueRef str_find(struct cg *g, struct cg_val hay, struct cg_val needle)
 {
-	LLVMValueRef hlen = str_len(g, hay), nlen = str_len(g, needle);
-	LLVMValueRef r = cg_const(g, -1);
+	LLVMValueRef nlen = str_len(g, needle);
+	LLVMValueRef nslot = cg_alloca(g, 8, "nlen");
+	struct exits *e = exits_new(g);
 
-	for (uint32_t i = hay.t->size; i-- > 0;) {
-		LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntULE,
-						LLVMBuildAdd(g->b, cg_const(g, i), nlen, ""), hlen, "");
-		for (uint32_t j = 0; j + 1 < needle.t->size && i + j < hay.t->size; j++) {
-			LLVMValueRef past = LLVMBuildICmp(g->b, LLVMIntULE, nlen, cg_const(g, j), "");
-			LLVMValueRef eq = LLVMBuildICmp(g->b, LLVMIntEQ, byte_at(g, hay, i + j),
+	cg_store_int(g, nslot, nlen, 8);
+	for (uint32_t i = 0; i < hay.t->size; i++) {
+		LLVMBasicBlockRef miss = cg_block(g, "find_miss");
+		for (uint32_t j = 0; j < needle.t->size; j++) {
+			LLVMValueRef nl = cg_load_int(g, nslot, 8, false);
+			/* the whole needle matched at i */
+			exit_if(g, e, LLVMBuildICmp(g->b, LLVMIntEQ, nl, cg_const(g, j), ""),
+				cg_const(g, i));
+			LLVMValueRef ne = LLVMBuildICmp(g->b, LLVMIntNE, byte_at(g, hay, i + j),
 							byte_at(g, needle, j), "");
-			ok = LLVMBuildAnd(g->b, ok, LLVMBuildOr(g->b, past, eq, ""), "");
+			LLVMBasicBlockRef next = cg_block(g, "find_next");
+			LLVMBuildCondBr(g->b, ne, miss, next);
+			LLVMPositionBuilderAtEnd(g->b, next);
 		}
-		r = LLVMBuildSelect(g->b, ok, cg_const(g, i), r, "");
+		LLVMBuildBr(g->b, miss);
+		LLVMPositionBuilderAtEnd(g->b, miss);
+		/* the haystack ended: no later match */
+		exit_if(g, e, is_zero(g, byte_at(g, hay, i)), cg_const(g, -1));
 	}
-	/* the empty needle is found at 0, even in an empty haystack */
-	return LLVMBuildSelect(g->b, is_zero(g, nlen), cg_const(g, 0), r, "strstr");
+	LLVMValueRef r = exits_end(g, e, cg_const(g, -1));
+	free(e);
+	return r;
 }
 
 static LLVMValueRef bswap(struct cg *g, LLVMValueRef v, uint32_t size)
@@ -80,8 +137,8 @@ static LLVMValueRef bswap(struct cg *g, LLVMValueRef v, uint32_t size)
 	unsigned id = LLVMLookupIntrinsicID("llvm.bswap", 10);
 	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(g->mod, id, &ty, 1);
 	LLVMValueRef arg = LLVMBuildTrunc(g->b, v, ty, "");
-	LLVMValueRef r = LLVMBuildCall2(g->b, LLVMIntrinsicGetType(g->ctx, id, &ty, 1), fn, &arg,
-					1, "bswap");
+	LLVMValueRef r = LLVMBuildCall2(g->b, LLVMIntrinsicGetType(g->ctx, id, &ty, 1), fn, &arg, 1,
+					"bswap");
 	return LLVMBuildZExt(g->b, r, g->i64, "");
 }
 
@@ -188,9 +245,9 @@ static void call_join(struct cg *g, struct node *n)
 		probe_read(g, slot, cg_const(g, 8),
 			   LLVMBuildAdd(g->b, arr, cg_const(g, i * 8), ""));
 		/* a failed read zeroes dst: an empty string ends the list */
-		LLVMValueRef args[] = {dst, LLVMConstInt(g->i32, (unsigned long long)ev->div, 0),
-				       LLVMBuildIntToPtr(g->b, cg_load_int(g, slot, 8, false), g->ptr,
-							 "")};
+		LLVMValueRef args[] = {
+			dst, LLVMConstInt(g->i32, (unsigned long long)ev->div, 0),
+			LLVMBuildIntToPtr(g->b, cg_load_int(g, slot, 8, false), g->ptr, "")};
 		cg_helper(g, BPF_FUNC_probe_read_str, g->i64, args, 3);
 	}
 	cg_event_end(g, rec);

@@ -37,9 +37,9 @@ static void run_cat(struct rt *rt, const char *path, int64_t limit)
 		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path, strerror(errno));
 		return;
 	}
-	while (limit > 0 && (n = fread(buf, 1, sizeof(buf) < (size_t)limit ? sizeof(buf)
-									: (size_t)limit,
-				       f)) > 0) {
+	while (limit > 0 &&
+	       (n = fread(buf, 1, sizeof(buf) < (size_t)limit ? sizeof(buf) : (size_t)limit, f)) >
+		       0) {
 		fwrite(buf, 1, n, rt->out.f);
 		limit -= (int64_t)n;
 	}
@@ -84,8 +84,8 @@ bool rt_event_more(struct rt *rt, const struct event_desc *ev, const char *rec)
 		fflush(rt->out.f);
 		if (rt->prog->source)
 			diag_render(&sb, rt->prog->source, &ev->loc,
-				    ev->kind == EV_ERRORF ? "ERROR" : "WARNING", msg.buf ? msg.buf : "",
-				    NULL);
+				    ev->kind == EV_ERRORF ? "ERROR" : "WARNING",
+				    msg.buf ? msg.buf : "", NULL);
 		else
 			sb_printf(&sb, "%s: %s\n", ev->kind == EV_ERRORF ? "ERROR" : "WARNING",
 				  msg.buf ? msg.buf : "");

@@ -62,8 +62,8 @@ static bool task_offsets(const char *field, uint32_t *parent, uint32_t *off)
 /* Providers whose context is (or starts with) struct pt_regs. */
 static bool has_pt_regs(const struct prog_desc *pd)
 {
-	static const char *const names[] = {"profile",	 "interval", "kprobe", "kretprobe",
-					    "uprobe",	 "uretprobe", "usdt"};
+	static const char *const names[] = {"profile", "interval",  "kprobe", "kretprobe",
+					    "uprobe",  "uretprobe", "usdt"};
 
 	for (size_t i = 0; pd && pd->prov && i < ARRAY_SIZE(names); i++)
 		if (!strcmp(pd->prov->name, names[i]))
@@ -79,7 +79,8 @@ const struct type *sema_builtin_more(struct sctx *s, struct node *n, enum sema_b
 	case B_PPID:
 	case B_PCOMM:
 		if (!task_offsets(b == B_PPID ? "tgid" : "comm", &parent, &off)) {
-			sema_err(s, n, "%s needs kernel BTF (/sys/kernel/btf/vmlinux) for task_struct",
+			sema_err(s, n,
+				 "%s needs kernel BTF (/sys/kernel/btf/vmlinux) for task_struct",
 				 n->str);
 			return type_none();
 		}
@@ -163,7 +164,8 @@ bool sema_builtin_call(struct sctx *s, struct node *n, const struct type **t)
 	} else if (b == B_NSECS && na == 1) {
 		if (!ident_arg(n->a, clocks, ARRAY_SIZE(clocks), &which)) {
 			sema_err(s, n->a,
-				 "Invalid timestamp mode: %s (expects boot, monotonic, tai or sw_tai)",
+				 "Invalid timestamp mode: %s (expects boot, monotonic, tai or "
+				 "sw_tai)",
 				 n->a->kind == N_IDENT ? n->a->str : "this expression");
 			*t = type_none();
 			return true;

@@ -91,14 +91,14 @@ static int signal_number(const char *name)
 		const char *name;
 		int sig;
 	} sigs[] = {
-		{"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"ILL", SIGILL},
-		{"TRAP", SIGTRAP}, {"ABRT", SIGABRT}, {"BUS", SIGBUS},	 {"FPE", SIGFPE},
-		{"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"SEGV", SIGSEGV}, {"USR2", SIGUSR2},
-		{"PIPE", SIGPIPE}, {"ALRM", SIGALRM}, {"TERM", SIGTERM}, {"CHLD", SIGCHLD},
-		{"CONT", SIGCONT}, {"STOP", SIGSTOP}, {"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},
-		{"TTOU", SIGTTOU}, {"URG", SIGURG},   {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},
+		{"HUP", SIGHUP},       {"INT", SIGINT},	  {"QUIT", SIGQUIT},   {"ILL", SIGILL},
+		{"TRAP", SIGTRAP},     {"ABRT", SIGABRT}, {"BUS", SIGBUS},     {"FPE", SIGFPE},
+		{"KILL", SIGKILL},     {"USR1", SIGUSR1}, {"SEGV", SIGSEGV},   {"USR2", SIGUSR2},
+		{"PIPE", SIGPIPE},     {"ALRM", SIGALRM}, {"TERM", SIGTERM},   {"CHLD", SIGCHLD},
+		{"CONT", SIGCONT},     {"STOP", SIGSTOP}, {"TSTP", SIGTSTP},   {"TTIN", SIGTTIN},
+		{"TTOU", SIGTTOU},     {"URG", SIGURG},	  {"XCPU", SIGXCPU},   {"XFSZ", SIGXFSZ},
 		{"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
-		{"PWR", SIGPWR},   {"SYS", SIGSYS},
+		{"PWR", SIGPWR},       {"SYS", SIGSYS},
 	};
 
 	if (!strncmp(name, "SIG", 3))
@@ -312,8 +312,10 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 		if (!known(t))
 			return type_none();
 		if (t->kind != T_INT && t->kind != T_PTR && !(is_str(t) && t->size >= 6)) {
-			sema_err(s, n->a, "macaddr() expects a pointer or an array of at least 6 "
-				 "bytes (%s provided)", type_str(t));
+			sema_err(s, n->a,
+				 "macaddr() expects a pointer or an array of at least 6 "
+				 "bytes (%s provided)",
+				 type_str(t));
 			return type_none();
 		}
 		return type_simple(T_MACADDR, 6);
@@ -386,8 +388,10 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 	case F_DEBUGF: {
 		const struct type *t = fmt_event(s, n, EV_PRINTF);
 		if (ast_list_len(n->a) > 4)
-			sema_err(s, n, "debugf() takes at most 3 arguments after the format (%d "
-				 "provided)", ast_list_len(n->a) - 1);
+			sema_err(s, n,
+				 "debugf() takes at most 3 arguments after the format (%d "
+				 "provided)",
+				 ast_list_len(n->a) - 1);
 		for (struct node *a = n->a ? n->a->next : NULL; a; a = a->next)
 			if (known(a->type) && a->type->kind != T_INT && a->type->kind != T_BOOL &&
 			    a->type->kind != T_PTR)
@@ -424,8 +428,10 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 			return type_void();
 		const struct type *c = sema_expr(s, n->a);
 		if (known(c) && c->kind != T_INT && c->kind != T_BOOL && c->kind != T_PTR)
-			sema_err(s, n->a, "assert() condition must be an integer or bool (%s "
-				 "provided)", type_str(c));
+			sema_err(s, n->a,
+				 "assert() condition must be an integer or bool (%s "
+				 "provided)",
+				 type_str(c));
 		if (!literal_arg(s, n, n->a->next, "message"))
 			return type_void();
 		if (!s->quiet) {
@@ -451,7 +457,8 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 			return type_void();
 		sema_expr(s, n->a);
 		if (!sema_const_int(n->a, &v) && n->a->kind != N_BOOL) {
-			sema_err(s, n->a, "static_assert() needs a condition known at compile time");
+			sema_err(s, n->a,
+				 "static_assert() needs a condition known at compile time");
 			return type_void();
 		}
 		if (n->a->kind == N_BOOL)
