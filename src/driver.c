@@ -29,6 +29,7 @@ struct options {
 	const char *output;
 	const char *emit_elf, *emit_llvm;
 	bool quiet, dry_run, verify_ir;
+	bool unsafe; /* --unsafe: allow system() and signal() */
 	bool d_tokens, d_ast, d_ir, d_ir_opt, d_libbpf, d_verifier;
 	char **pos; /* positional parameters */
 	int npos;
@@ -58,6 +59,7 @@ static void usage(FILE *f)
 		"    --emit-elf FILE    write the generated BPF ELF object to FILE\n"
 		"    --emit-llvm FILE   write the optimised LLVM IR to FILE\n"
 		"    --verify-llvm-ir   verify the generated LLVM IR (always done)\n"
+		"    --unsafe           allow unsafe actions: system(), signal()\n"
 		"    -h, --help         show this help and exit\n"
 		"    -V, --version      print the version and exit\n"
 		"\n"
@@ -100,7 +102,7 @@ static int parse_debug(struct options *o, const char *arg)
 
 static int parse_options(struct options *o, int argc, char **argv)
 {
-	enum { OPT_DRY_RUN = 256, OPT_EMIT_ELF, OPT_EMIT_LLVM, OPT_VERIFY };
+	enum { OPT_DRY_RUN = 256, OPT_EMIT_ELF, OPT_EMIT_LLVM, OPT_VERIFY, OPT_UNSAFE };
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -111,6 +113,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"emit-elf", required_argument, NULL, OPT_EMIT_ELF},
 		{"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM},
 		{"verify-llvm-ir", no_argument, NULL, OPT_VERIFY},
+		{"unsafe", no_argument, NULL, OPT_UNSAFE},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -147,6 +150,9 @@ static int parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_VERIFY:
 			o->verify_ir = true;
+			break;
+		case OPT_UNSAFE:
+			o->unsafe = true;
 			break;
 		default:
 			usage(stderr);
@@ -361,6 +367,8 @@ int driver_main(int argc, char **argv)
 		.pos = o.pos,
 		.npos = o.npos,
 		.max_strlen = env_u32("BPFTRACE_MAX_STRLEN", env_u32("BPFTRACE_STRLEN", 64)),
+		.max_cat_bytes = env_u32("BPFTRACE_MAX_CAT_BYTES", 10240),
+		.unsafe = o.unsafe,
 	};
 	if (sema_run(&ast, &d, &prog, &so)) {
 		sema_free_fields(&so);

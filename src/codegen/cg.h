@@ -86,6 +86,10 @@ void cg_jump(struct cg *g, struct node *n);
 /* lang.c: block values, records, indexing, ?:, tuple comparison */
 struct cg_val cg_lang_expr(struct cg *g, struct node *n);
 LLVMValueRef cg_tuple_eq(struct cg *g, struct cg_val a, struct cg_val b); /* i1 */
+/* builtins.c: the builtins of SEMA_BUILTINS_MORE. */
+struct cg_val cg_builtin_more(struct cg *g, struct node *n);
+/* funcs.c: the functions of SEMA_FUNCS_MORE, as values and as statements. */
+struct cg_val cg_call_more(struct cg *g, struct node *n);
 
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);

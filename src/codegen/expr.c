@@ -155,7 +155,7 @@ static struct cg_val builtin(struct cg *g, struct node *n)
 				      n->type);
 		}
 	default:
-		BUG("builtin %s in codegen", n->str);
+		return cg_builtin_more(g, n);
 	}
 }
 
@@ -473,6 +473,8 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_CALL:
 		if (n->op == F_STR)
 			return call_str(g, n);
+		if (n->op > F_ZERO)
+			return cg_call_more(g, n);
 		cg_call_stmt(g, n);
 		return scalar(cg_const(g, 0), n->type);
 	case N_BINOP:

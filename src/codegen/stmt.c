@@ -109,7 +109,8 @@ void cg_call_stmt(struct cg *g, struct node *n)
 		cg_expr(g, n);
 		break;
 	default:
-		BUG("call %s in codegen", n->str);
+		cg_call_more(g, n);
+		break;
 	}
 }
 

@@ -20,6 +20,7 @@ void prog_free(struct program *p)
 	vec_free(&p->events);
 	vec_free(&p->progs);
 	vec_free(&p->probe_names);
+	vec_free(&p->strings);
 	free(p->elf);
 	arena_free(&p->arena);
 }
@@ -41,4 +42,13 @@ int prog_probe_name(struct program *p, const char *name)
 			return (int)i;
 	vec_push(&p->probe_names, arena_strdup(&p->arena, name));
 	return (int)p->probe_names.n - 1;
+}
+
+int prog_string(struct program *p, const char *s)
+{
+	for (size_t i = 0; i < p->strings.n; i++)
+		if (!strcmp(p->strings.v[i], s))
+			return (int)i;
+	vec_push(&p->strings, arena_strdup(&p->arena, s));
+	return (int)p->strings.n - 1;
 }

@@ -8,6 +8,7 @@
 #define SONDE_PROG_H
 
 #include "prog/type.h"
+#include "util/diag.h"
 #include "util/util.h"
 
 enum agg_kind {
@@ -59,6 +60,11 @@ enum event_kind {
 	EV_CLEAR,       /* map_id */
 	EV_ZERO,        /* map_id */
 	EV_DELETE_ALL,  /* unused placeholder for future */
+	EV_SYSTEM,      /* fmt, args: run the formatted command (--unsafe) */
+	EV_CAT,         /* fmt, args: print the formatted file's contents (top = byte limit) */
+	EV_JOIN,        /* fmt = separator; args[0]: char[top][div] strings, empty ones end */
+	EV_ERRORF,      /* fmt, args; errorf()/warnf()/assert(): located message on stderr */
+	EV_WARNF,       /* same, as a warning */
 };
 
 struct event_arg {
@@ -79,6 +85,7 @@ struct event_desc {
 	uint32_t size; /* payload size after the id */
 	int map_id;
 	int64_t top, div;
+	struct span loc; /* EV_ERRORF/EV_WARNF: where the call is */
 };
 
 struct provider;
@@ -119,6 +126,8 @@ struct program {
 	struct vec progs;       /* struct prog_desc * */
 	struct vec probe_names; /* char *: `probe` builtin values (BPF cookie index) */
 	uint32_t ringbuf_size;
+	struct vec strings; /* char *: compile-time strings for the runtime (strftime formats) */
+	const struct source *source; /* the script, for errorf()/warnf() messages */
 	/* Filled by codegen. */
 	void *elf;
 	size_t elf_size;
@@ -130,6 +139,8 @@ struct map_desc *prog_map(const struct program *p, int id);
 struct event_desc *prog_event(const struct program *p, int id);
 /* Add a probe name; returns its index (existing names are reused). */
 int prog_probe_name(struct program *p, const char *name);
+/* Add a string to program.strings; returns its index (equal strings are reused). */
+int prog_string(struct program *p, const char *s);
 
 /* Bucket maths shared by codegen and output. */
 /* Index of the hist() bucket for value v with k sub-buckets per power of two. */

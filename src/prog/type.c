@@ -174,6 +174,21 @@ void type_fmt(const struct type *t, struct strbuf *out)
 	case T_BUFFER:
 		sb_printf(out, "buffer[%u]", t->size);
 		break;
+	case T_USERNAME:
+		sb_puts(out, "username");
+		break;
+	case T_INET:
+		sb_puts(out, "inet");
+		break;
+	case T_MACADDR:
+		sb_puts(out, "macaddr");
+		break;
+	case T_STRERROR:
+		sb_puts(out, "strerror_t");
+		break;
+	case T_CGROUP_PATH:
+		sb_puts(out, "cgroup_path_t");
+		break;
 	case T_TUPLE:
 		sb_putc(out, '(');
 		for (int i = 0; i < t->nfields; i++) {

@@ -22,6 +22,11 @@ enum type_kind {
 	T_KSTACK,
 	T_USTACK,
 	T_BUFFER, /* u32 length + data[size - 4] */
+	T_USERNAME,    /* u64 uid, printed as its /etc/passwd name */
+	T_INET,        /* struct { u64 af; u8 addr[16]; } from ntop(), printed as text */
+	T_MACADDR,     /* u8[6] from macaddr(), printed as AA:BB:CC:DD:EE:FF */
+	T_STRERROR,    /* s64 errno from strerror(), printed as its message */
+	T_CGROUP_PATH, /* u64 cgroup id from cgroup_path(), printed as its path */
 };
 
 struct type_field {

@@ -134,7 +134,16 @@ void out_value(struct strbuf *sb, const struct program *p, const struct type *t,
 	case T_BUFFER:
 		buffer_value(sb, t, d);
 		break;
+	case T_USERNAME:
+	case T_INET:
+	case T_MACADDR:
+	case T_STRERROR:
+	case T_CGROUP_PATH:
+		out_value_special(sb, p, t, data);
+		break;
 	case T_TIMESTAMP:
+		if (out_value_special(sb, p, t, data))
+			break;
 		if (out_value_ext && out_value_ext(sb, p, t, data))
 			break;
 		sb_printf(sb, "%" PRIu64, load_uint(d, 8));
@@ -159,6 +168,7 @@ struct conv {
 	char prec[16]; /* includes the '.', empty when absent */
 	int len;       /* 0 none, 1 hh, 2 h, 3 l/ll/j/z/t */
 	char conv;
+	char raw; /* %r variant: 0, 'x' or 'h' */
 };
 
 /* Parse a conversion at s (just after '%'); returns its length or 0 if malformed. */
@@ -195,6 +205,13 @@ static size_t parse_conv(const char *s, struct conv *c)
 	} else if (strchr("ljzt", q[0]) && q[0]) {
 		c->len = 3;
 		q++;
+	}
+	if (q[0] == 'r') {
+		/* %r: buffer as text; %rx: every byte \xNN; %rh: hex bytes, space separated */
+		c->conv = 'r';
+		c->raw = q[1] == 'x' || q[1] == 'h' ? q[1] : 0;
+		q += c->raw ? 2 : 1;
+		return (size_t)(q - s);
 	}
 	if (!*q || !strchr("diuoxXcsp", *q))
 		return 0;
@@ -278,7 +295,14 @@ static void put_arg(struct strbuf *sb, const struct program *p, const struct con
 	const uint8_t *d = rec + a->offset;
 	struct strbuf tmp;
 
-	if (c->conv != 's' && a->type && is_intlike(a->type)) {
+	if (c->conv == 'r' && a->type && a->type->kind == T_BUFFER && c->raw) {
+		uint32_t len, cap = a->type->size - 4;
+		memcpy(&len, d, 4);
+		for (uint32_t i = 0; i < len && i < cap; i++)
+			sb_printf(sb, c->raw == 'x' ? "\\x%02x" : i ? " %02x" : "%02x", d[4 + i]);
+		return;
+	}
+	if (c->conv != 's' && c->conv != 'r' && a->type && is_intlike(a->type)) {
 		put_int(sb, c, load_widened(a->type, d));
 		return;
 	}

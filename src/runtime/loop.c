@@ -69,6 +69,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		out_map_zero(prog_map(rt->prog, ev->map_id), rt->out.ncpus);
 		break;
 	default:
+		rt_event_more(rt, ev, rec);
 		break;
 	}
 	sb_free(&sb);

@@ -56,6 +56,10 @@ void out_value(struct strbuf *sb, const struct program *p, const struct type *t,
  * appended the value to sb. NULL by default (timestamps print as a u64,
  * stacks as nothing).
  */
+/* values.c: user names, ntop/macaddr, strerror, cgroup paths, strftime (true if printed). */
+bool out_value_special(struct strbuf *sb, const struct program *p, const struct type *t,
+		       const void *data);
+
 typedef bool (*out_value_fn)(struct strbuf *sb, const struct program *p, const struct type *t,
 			     const void *data);
 extern out_value_fn out_value_ext;

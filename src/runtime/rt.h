@@ -39,5 +39,7 @@ void rt_drain(struct rt *rt);
 /* Report lost events / full maps (once per increase). */
 void rt_report_losses(struct rt *rt);
 void rt_close(struct rt *rt);
+/* actions.c: system, cat, join, errorf/warnf/assert events; false if not one of them. */
+bool rt_event_more(struct rt *rt, const struct event_desc *ev, const char *rec);
 
 #endif

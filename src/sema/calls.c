@@ -149,7 +149,10 @@ static void check_printf(struct sctx *s, struct node *call, const char *fmt, str
 		}
 		while (*p && strchr("hlzjt", *p))
 			p++;
-		if (!*p || !strchr("diuoxXcsp", *p)) {
+		bool raw = *p == 'r'; /* %r, %rx, %rh: buffers */
+		if (raw && (p[1] == 'x' || p[1] == 'h'))
+			p++;
+		if (!*p || (!raw && !strchr("diuoxXcsp", *p))) {
 			sema_err(s, call->a, "printf: Unknown format string conversion: %%%c%s",
 				 *p ? *p : ' ', *p ? "" : "(end of string)");
 			return;
@@ -159,7 +162,12 @@ static void check_printf(struct sctx *s, struct node *call, const char *fmt, str
 			const struct type *t = a->type;
 			if (t && t->kind != T_NONE) {
 				bool is_num = t->kind == T_INT || t->kind == T_BOOL || t->kind == T_PTR;
-				if (*p != 's' && !is_num)
+				if (raw && t->kind != T_BUFFER)
+					sema_err(s, a,
+						 "printf: %%r specifier expects a value of type buffer "
+						 "(%s supplied)",
+						 type_str(t));
+				else if (!raw && *p != 's' && !is_num)
 					sema_err(s, a,
 						 "printf: %%%c specifier expects a value of type integer "
 						 "(%s supplied)",
@@ -229,11 +237,15 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt)
 
 	n->op = f;
 	switch (f) {
-	case F_NONE:
+	case F_NONE: {
+		const struct type *bt;
+		if (sema_builtin_call(s, n, &bt))
+			return bt;
 		sema_err_name(s, n, "Unknown function: %s", n->str);
 		for (struct node *a = n->a; a; a = a->next)
 			sema_expr(s, a);
 		return type_none();
+	}
 	case F_PRINTF:
 		return call_printf(s, n, as_stmt);
 	case F_PRINT: {
@@ -358,6 +370,8 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt)
 		return type_void();
 	}
 	default: /* aggregations outside `@m = f()` */
+		if (!sema_is_agg_call(n, NULL))
+			return sema_call_more(s, n, f, as_stmt);
 		sema_err(s, n, "%s() should be directly assigned to a map, e.g. @x = %s(...)",
 			 n->str, n->str);
 		for (struct node *a = n->a; a; a = a->next)
@@ -439,4 +453,40 @@ const struct type *sema_agg_assign(struct sctx *s, struct node *map, struct node
 	sema_map_set_agg(s, map, md, agg);
 	map->type = md->value;
 	return type_void();
+}
+
+/* Shared with funcs.c. */
+bool sema_nargs_ok(struct sctx *s, struct node *n, int min, int max)
+{
+	return nargs_ok(s, n, min, max);
+}
+
+struct node *sema_arg(struct node *n, int i)
+{
+	return arg(n, i);
+}
+
+bool sema_const_int(struct node *n, int64_t *v)
+{
+	return const_int(n, v);
+}
+
+bool sema_int_arg(struct sctx *s, struct node *call, struct node *a, const char *what)
+{
+	return int_arg(s, call, a, what);
+}
+
+struct event_desc *sema_new_event(struct sctx *s, struct node *n, enum event_kind kind)
+{
+	return new_event(s, n, kind);
+}
+
+void sema_event_args(struct sctx *s, struct event_desc *ev, struct node *first, int n)
+{
+	event_args(s, ev, first, n);
+}
+
+void sema_check_printf(struct sctx *s, struct node *call, const char *fmt, struct node *args)
+{
+	check_printf(s, call, fmt, args);
 }

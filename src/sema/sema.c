@@ -165,6 +165,8 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 		return type_none();
 	case B_NONE:
 		break;
+	default:
+		return sema_builtin_more(s, n, b);
 	}
 	static const char *const later[] = {
 		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "retval", "func", "kstack", "ustack",

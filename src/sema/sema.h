@@ -9,7 +9,10 @@
  *   N_PROBE       sema = struct prog_desc *
  *   N_VAR         sema = struct sema_var *
  *   N_MAP         sema = struct map_desc *
- *   N_IDENT       op = enum sema_builtin
+ *   N_IDENT       op = enum sema_builtin; ival = its argument (nsecs(clock):
+ *                 enum sema_clock; ppid/pcomm: task_struct offsets
+ *                 real_parent << 32 | tgid or comm; ncpus: the count);
+ *                 str2 = probetype's value
  *   N_CALL        op = enum sema_func; id = event id when the call emits an event
  *   N_FIELD       on args: sema = struct arg_field *; on tuples: id = field index
  *   every expr    type = its value type
@@ -34,7 +37,25 @@ struct provider;
 	X(B_CGROUP, "cgroup")                                                                      \
 	X(B_RAND, "rand")                                                                          \
 	X(B_PROBE, "probe")                                                                        \
-	X(B_ARGS, "args")
+	X(B_ARGS, "args")                                                                          \
+	SEMA_BUILTINS_MORE(X)
+
+/* Builtins of sema/builtins.c and codegen/builtins.c. */
+#define SEMA_BUILTINS_MORE(X)                                                                      \
+	X(B_PPID, "ppid")                                                                          \
+	X(B_PCOMM, "pcomm")                                                                        \
+	X(B_CURTASK, "curtask")                                                                    \
+	X(B_JIFFIES, "jiffies")                                                                    \
+	X(B_NCPUS, "ncpus")                                                                        \
+	X(B_NUMAID, "numaid")                                                                      \
+	X(B_USERMODE, "usermode")                                                                  \
+	X(B_USERNAME, "username")                                                                  \
+	X(B_CPID, "cpid")                                                                          \
+	X(B_PROBETYPE, "probetype")                                                                \
+	X(B_CTX, "ctx")                                                                            \
+	X(B_NSECS_CLOCK, "nsecs()") /* nsecs(clock): never an identifier */
+
+enum sema_clock { CLOCK_BOOT_NS, CLOCK_MONO_NS, CLOCK_TAI_NS, CLOCK_SW_TAI_NS };
 
 enum sema_builtin {
 	B_NONE,
@@ -59,7 +80,40 @@ enum sema_builtin {
 	X(F_LHIST, "lhist")                                                                        \
 	X(F_DELETE, "delete")                                                                      \
 	X(F_CLEAR, "clear")                                                                        \
-	X(F_ZERO, "zero")
+	X(F_ZERO, "zero")                                                                          \
+	SEMA_FUNCS_MORE(X)
+
+/* Functions of sema/funcs.c and codegen/funcs.c. */
+#define SEMA_FUNCS_MORE(X)                                                                         \
+	X(F_STRLEN, "strlen")                                                                      \
+	X(F_STRNCMP, "strncmp")                                                                    \
+	X(F_STRCONTAINS, "strcontains")                                                            \
+	X(F_STRSTR, "strstr")                                                                      \
+	X(F_BSWAP, "bswap")                                                                        \
+	X(F_KADDR, "kaddr")                                                                        \
+	X(F_UADDR, "uaddr")                                                                        \
+	X(F_PTON, "pton")                                                                          \
+	X(F_NTOP, "ntop")                                                                          \
+	X(F_MACADDR, "macaddr")                                                                    \
+	X(F_BUF, "buf")                                                                            \
+	X(F_STRERROR, "strerror")                                                                  \
+	X(F_CGROUPID, "cgroupid")                                                                  \
+	X(F_CGROUP_PATH, "cgroup_path")                                                            \
+	X(F_STRFTIME, "strftime")                                                                  \
+	X(F_HAS_KEY, "has_key")                                                                    \
+	X(F_LEN, "len")                                                                            \
+	X(F_FIND, "find")                                                                          \
+	X(F_SIGNAL, "signal")                                                                      \
+	X(F_SYSTEM, "system")                                                                      \
+	X(F_CAT, "cat")                                                                            \
+	X(F_JOIN, "join")                                                                          \
+	X(F_DEBUGF, "debugf")                                                                      \
+	X(F_ERRORF, "errorf")                                                                      \
+	X(F_WARNF, "warnf")                                                                        \
+	X(F_ASSERT, "assert")                                                                      \
+	X(F_STATIC_ASSERT, "static_assert")                                                        \
+	X(F_FAIL, "fail")                                                                          \
+	X(F_TSERIES, "tseries")
 
 enum sema_func {
 	F_NONE,
@@ -81,6 +135,8 @@ struct sema_opts {
 	uint32_t max_strlen; /* str() capacity, including the NUL */
 	char *const *pos;    /* positional parameters $1.. (command-line arguments) */
 	int npos;
+	uint32_t max_cat_bytes; /* cat() output limit */
+	bool unsafe;          /* --unsafe: system(), signal() allowed */
 	/* Out: the args field tables (struct vec * of struct arg_field *) that the
 	 * AST now points to; free them with sema_free_fields() after codegen. */
 	struct vec field_sets;

@@ -87,4 +87,19 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt);
 bool sema_is_agg_call(const struct node *n, enum agg_kind *agg);
 const struct type *sema_agg_assign(struct sctx *s, struct node *map, struct node *call);
 
+/* Builtins (builtins.c): the newer builtin variables, and builtins called with (). */
+const struct type *sema_builtin_more(struct sctx *s, struct node *n, enum sema_builtin b);
+bool sema_builtin_call(struct sctx *s, struct node *n, const struct type **t);
+/* calls.c helpers shared with funcs.c. */
+bool sema_nargs_ok(struct sctx *s, struct node *n, int min, int max);
+struct node *sema_arg(struct node *n, int i);
+bool sema_const_int(struct node *n, int64_t *v);
+bool sema_int_arg(struct sctx *s, struct node *call, struct node *a, const char *what);
+struct event_desc *sema_new_event(struct sctx *s, struct node *n, enum event_kind kind);
+void sema_event_args(struct sctx *s, struct event_desc *ev, struct node *first, int n);
+void sema_check_printf(struct sctx *s, struct node *call, const char *fmt, struct node *args);
+
+/* The functions of funcs.c (SEMA_FUNCS_MORE). */
+const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func f, bool as_stmt);
+
 #endif
