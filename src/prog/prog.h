@@ -131,6 +131,9 @@ struct event_desc *prog_event(const struct program *p, int id);
 /* Add a probe name; returns its index (existing names are reused). */
 int prog_probe_name(struct program *p, const char *name);
 
+/* -d types: the contract in a readable form (maps, events, programs). */
+void prog_dump(const struct program *p, struct strbuf *sb);
+
 /* Bucket maths shared by codegen and output. */
 /* Index of the hist() bucket for value v with k sub-buckets per power of two. */
 int64_t agg_hist_bucket(int64_t v, int k);

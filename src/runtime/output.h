@@ -12,6 +12,7 @@
 enum out_format {
 	OUT_TEXT,
 	OUT_JSON,
+	OUT_FOLDED, /* maps keyed by stacks as folded lines "a;b;c N"; the rest as text */
 };
 
 struct output {
@@ -83,12 +84,26 @@ void out_hist_rows(struct strbuf *sb, const struct map_desc *m, const uint64_t *
 		   int64_t div, bool v017);
 
 /*
+ * JSON pieces (json.c), in current bpftrace's layout. json_str: a quoted,
+ * escaped string. json_int/json_uint: a number, or a string when a double
+ * cannot hold it exactly. json_value: ints, bools, strings, tuples as
+ * arrays, records as objects, anything else as its text in a string.
+ * json_event: a whole line {"type": TYPE, "data": "s"}.
+ */
+void json_str(struct strbuf *sb, const char *s, size_t n);
+void json_int(struct strbuf *sb, int64_t v);
+void json_uint(struct strbuf *sb, uint64_t v);
+void json_value(struct strbuf *sb, const struct program *p, const struct type *t, const void *data);
+void json_event(struct strbuf *sb, const char *type, const char *s, size_t n);
+
+/*
  * Print one map (as at exit or print(@m, top, div)): reads every key,
  * sums per-CPU values, sorts as bpftrace does and prints. top = 0 means
  * all; div = 0 means 1. Prints nothing for an empty map. Histograms end
  * with one blank line; print() callers add bpftrace 0.17's extra newline
- * themselves if they want it. Returns 0, or -errno / -1 (OUT_JSON is not
- * supported yet: -1 with a message on stderr).
+ * themselves if they want it. With OUT_JSON, one line in
+ * bpftrace's schema: {"type": "map"|"hist"|"stats", "data": {"@m": ...}}.
+ * Returns 0, or -errno / -1.
  */
 int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div);
 

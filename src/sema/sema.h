@@ -77,6 +77,7 @@ struct sema_var {
 struct sema_opts {
 	const struct provider *(*find_provider)(const char *name);
 	uint32_t max_strlen; /* str() capacity, including the NUL */
+	bool unsafe;         /* --unsafe: allow system(), signal() and friends */
 	/* Out: the args field tables (struct vec * of struct arg_field *) that the
 	 * AST now points to; free them with sema_free_fields() after codegen. */
 	struct vec field_sets;
