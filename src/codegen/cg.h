@@ -70,6 +70,9 @@ struct cg_val cg_expr(struct cg *g, struct node *n);
 LLVMValueRef cg_cond(struct cg *g, struct node *n); /* i1 */
 LLVMValueRef cg_map_key(struct cg *g, struct node *map, uint32_t extra);
 
+/* stack.c: kstack, ustack, kstack(...), ustack(...), ksym(), usym() */
+struct cg_val cg_stack_value(struct cg *g, struct node *n);
+
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);
 void cg_block_stmts(struct cg *g, struct node *blk);

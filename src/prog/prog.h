@@ -101,6 +101,9 @@ struct prog_desc {
 #define PROG_RINGBUF_MAP "sonde_rb"
 #define PROG_STATS_MAP "sonde_stats" /* per-CPU u64 counters: enum prog_stat */
 #define PROG_CFG_MAP "sonde_cfg"     /* array[1] of struct prog_cfg */
+/* STACK_TRACE maps, one per frame limit used ("sonde_stacks_%d"): the kernel
+ * hashes only the frames it keeps, so equal truncated stacks share an id. */
+#define PROG_STACK_MAP_FMT "sonde_stacks_%d"
 
 enum prog_stat {
 	STAT_LOST_EVENTS,
@@ -119,6 +122,7 @@ struct program {
 	struct vec progs;       /* struct prog_desc * */
 	struct vec probe_names; /* char *: `probe` builtin values (BPF cookie index) */
 	uint32_t ringbuf_size;
+	uint64_t stack_limits[2]; /* bit n: a stack map for n frames is used */
 	/* Filled by codegen. */
 	void *elf;
 	size_t elf_size;

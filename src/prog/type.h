@@ -9,19 +9,19 @@
 #include "util/util.h"
 
 enum type_kind {
-	T_NONE,   /* not yet known */
-	T_VOID,   /* statements, functions without a value */
-	T_INT,    /* size 1, 2, 4 or 8; is_signed */
-	T_BOOL,   /* 1 byte */
-	T_STRING, /* char[size], NUL-padded */
-	T_TUPLE,  /* fields[] with offsets; also records (fields have names) */
-	T_PROBE,  /* u64 index into program.probe_names; prints as a string */
-	T_PTR,    /* 8 bytes; elem = pointee (may be NULL for void *) */
-	T_AGG,    /* the value of an aggregation map (count(), hist()...); agg says which */
+	T_NONE,	     /* not yet known */
+	T_VOID,	     /* statements, functions without a value */
+	T_INT,	     /* size 1, 2, 4 or 8; is_signed */
+	T_BOOL,	     /* 1 byte */
+	T_STRING,    /* char[size], NUL-padded */
+	T_TUPLE,     /* fields[] with offsets; also records (fields have names) */
+	T_PROBE,     /* u64 index into program.probe_names; prints as a string */
+	T_PTR,	     /* 8 bytes; elem = pointee (may be NULL for void *) */
+	T_AGG,	     /* the value of an aggregation map (count(), hist()...); agg says which */
 	T_TIMESTAMP, /* u64 ns from strftime(); prints with its format */
-	T_KSTACK,
-	T_USTACK,
-	T_BUFFER, /* u32 length + data[size - 4] */
+	T_KSTACK,    /* struct stack_val; agg = STACK_TYPE_INFO(mode, limit) */
+	T_USTACK,    /* same */
+	T_BUFFER,    /* u32 length + data[size - 4] */
 };
 
 struct type_field {
@@ -34,9 +34,9 @@ struct type {
 	enum type_kind kind;
 	uint32_t size, align;
 	bool is_signed;
-	int agg;                 /* T_AGG: enum agg_kind from prog.h */
+	int agg;		 /* T_AGG: enum agg_kind from prog.h */
 	const struct type *elem; /* T_PTR */
-	int nfields;             /* T_TUPLE */
+	int nfields;		 /* T_TUPLE */
 	const struct type_field *fields;
 };
 
@@ -56,6 +56,26 @@ const struct type *type_simple(enum type_kind kind, unsigned size);
 void type_fmt(const struct type *t, struct strbuf *out);
 /* Same, into a static rotating buffer (for messages). */
 const char *type_str(const struct type *t);
+
+/*
+ * Stacks: the value is struct stack_val (a STACK_TRACE map id and the
+ * process, for user symbols); mode and frame limit live in the type.
+ */
+enum stack_mode {
+	STACK_BPFTRACE,
+	STACK_PERF,
+	STACK_RAW,
+	STACK_BUILD_ID,
+	STACK_SYM, /* ksym()/usym(): one address (stackid holds it), prints its symbol */
+};
+struct stack_val {
+	int64_t stackid; /* < 0: bpf_get_stackid() failed, prints as an empty stack */
+	uint64_t pid;	 /* tgid for ustack, 0 for kstack */
+};
+#define STACK_MAX_FRAMES    127
+#define STACK_TYPE_MODE(t)  ((enum stack_mode)((t)->agg & 0xff))
+#define STACK_TYPE_LIMIT(t) ((t)->agg >> 8)
+const struct type *type_stack(enum type_kind kind, enum stack_mode mode, int limit);
 
 bool type_is_int(const struct type *t);
 bool type_is_scalar(const struct type *t); /* int, bool, ptr, probe */

@@ -62,6 +62,17 @@ typedef bool (*out_value_fn)(struct strbuf *sb, const struct program *p, const s
 extern out_value_fn out_value_ext;
 
 /*
+ * Stacks (stack.c). out_stack_init: find the stack map of a loaded object
+ * (before printing any). out_stack_text: a stack as bpftrace prints it, a
+ * newline then one line per frame. out_stack_folded: one
+ * stack as "outer;...;inner" (symbols without offsets) for -f folded.
+ */
+struct bpf_object;
+void out_stack_init(struct bpf_object *obj);
+void out_stack_text(struct strbuf *sb, const struct type *t, const void *data);
+void out_stack_folded(struct strbuf *sb, const struct type *t, const void *data);
+
+/*
  * Histogram pieces, exactly as bpftrace prints them (hist.c).
  * out_hist_label: label of hist() bucket idx (0 = negatives) with k
  * sub-buckets: "(..., 0)", "[0]", "[1]", "[2, 4)", "[512, 1K)", "[4, 6)"...

@@ -34,7 +34,9 @@ struct provider;
 	X(B_CGROUP, "cgroup")                                                                      \
 	X(B_RAND, "rand")                                                                          \
 	X(B_PROBE, "probe")                                                                        \
-	X(B_ARGS, "args")
+	X(B_ARGS, "args")                                                                          \
+	X(B_KSTACK, "kstack")                                                                      \
+	X(B_USTACK, "ustack")
 
 enum sema_builtin {
 	B_NONE,
@@ -59,7 +61,11 @@ enum sema_builtin {
 	X(F_LHIST, "lhist")                                                                        \
 	X(F_DELETE, "delete")                                                                      \
 	X(F_CLEAR, "clear")                                                                        \
-	X(F_ZERO, "zero")
+	X(F_ZERO, "zero")                                                                          \
+	X(F_KSTACK, "kstack")                                                                      \
+	X(F_USTACK, "ustack")                                                                      \
+	X(F_KSYM, "ksym")                                                                          \
+	X(F_USYM, "usym")
 
 enum sema_func {
 	F_NONE,

@@ -47,4 +47,9 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt);
 bool sema_is_agg_call(const struct node *n, enum agg_kind *agg);
 const struct type *sema_agg_assign(struct sctx *s, struct node *map, struct node *call);
 
+/* Stacks and symbols (stacks.c). */
+const struct type *sema_stack_builtin(struct sctx *s, bool user);
+const struct type *sema_stack_call(struct sctx *s, struct node *n, bool user);
+const struct type *sema_sym_call(struct sctx *s, struct node *n, bool user);
+
 #endif
