@@ -28,10 +28,16 @@ struct cg_val cg_stack_value(struct cg *g, struct node *n)
 		/* The helper returns an int: keep its sign for the error check. */
 		id = LLVMBuildSExt(g->b, LLVMBuildTrunc(g->b, id, g->i32, ""), g->i64, "stackid");
 	}
-	if (user)
+	if (user) {
 		pid = LLVMBuildLShr(g->b,
 				    cg_helper(g, BPF_FUNC_get_current_pid_tgid, g->i64, NULL, 0),
 				    cg_const(g, 32), "tgid");
+		/* Tell userspace about the process so it records its mappings in time. */
+		LLVMValueRef key = cg_alloca(g, 4, "pid_key"), one = cg_alloca(g, 8, "one");
+		cg_store_int(g, key, pid, 4);
+		cg_store_int(g, one, cg_const(g, 1), 8);
+		cg_map_update(g, LLVMGetNamedGlobal(g->mod, PROG_PIDS_MAP), key, one, BPF_NOEXIST);
+	}
 	cg_store_int(g, buf, id, 8);
 	cg_store_int(g, cg_gep(g, buf, 8), pid, 8);
 	return (struct cg_val){.v = buf, .t = t};

@@ -104,6 +104,9 @@ struct prog_desc {
 /* STACK_TRACE maps, one per frame limit used ("sonde_stacks_%d"): the kernel
  * hashes only the frames it keeps, so equal truncated stacks share an id. */
 #define PROG_STACK_MAP_FMT "sonde_stacks_%d"
+/* Hash u32 tgid -> u64 of processes whose user stacks/addresses were taken:
+ * userspace records their mappings while they live, then deletes the key. */
+#define PROG_PIDS_MAP "sonde_pids"
 
 enum prog_stat {
 	STAT_LOST_EVENTS,
@@ -123,6 +126,7 @@ struct program {
 	struct vec probe_names; /* char *: `probe` builtin values (BPF cookie index) */
 	uint32_t ringbuf_size;
 	uint64_t stack_limits[2]; /* bit n: a stack map for n frames is used */
+	bool uses_user_syms;      /* ustack/usym: define PROG_PIDS_MAP */
 	/* Filled by codegen. */
 	void *elf;
 	size_t elf_size;

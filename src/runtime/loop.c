@@ -148,6 +148,7 @@ int rt_loop(struct rt *rt, volatile int *stop)
 		int rc = ring_buffer__poll(rt->rb, 200);
 		if (rc < 0 && rc != -EINTR)
 			return -1;
+		out_stack_note_pids();
 		rt_report_losses(rt);
 	}
 	return 0;
@@ -157,4 +158,5 @@ void rt_drain(struct rt *rt)
 {
 	if (rb_open(rt) == 0)
 		ring_buffer__consume(rt->rb);
+	out_stack_note_pids();
 }

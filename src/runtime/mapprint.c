@@ -435,6 +435,115 @@ static void render_text(struct strbuf *sb, const struct output *o, const struct 
 		sb_putc(sb, '\n');
 }
 
+/* ---- folded stacks (-f folded) ---- */
+
+static bool is_stack(const struct type *t)
+{
+	return t && (t->kind == T_KSTACK || t->kind == T_USTACK) && STACK_TYPE_MODE(t) != STACK_SYM;
+}
+
+static bool key_has_stack(const struct type *k)
+{
+	if (is_stack(k))
+		return true;
+	if (k && k->kind == T_TUPLE)
+		for (int i = 0; i < k->nfields; i++)
+			if (is_stack(k->fields[i].type))
+				return true;
+	return false;
+}
+
+/* One key part: a stack as "outer;...;inner", anything else as its text. */
+static void folded_part(struct strbuf *sb, const struct output *o, const struct type *t,
+			const uint8_t *data)
+{
+	if (is_stack(t))
+		out_stack_folded(sb, t, data);
+	else
+		out_value(sb, o->prog, t, data);
+}
+
+struct fline {
+	char *text;
+	int64_t v;
+	const struct mentry *e;
+};
+
+static int fline_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct fline *)a)->text, ((const struct fline *)b)->text);
+}
+
+/*
+ * "comm;outer;...;inner VALUE", one line per distinct stack, as
+ * flamegraph.pl reads it. Stacks that differ only in offsets fold into
+ * one line: counts and sums add up.
+ */
+static void render_folded(struct strbuf *sb, const struct output *o, const struct mdata *d,
+			  size_t from, int64_t div)
+{
+	const struct map_desc *m = d->m;
+	const struct type *k = m->key;
+	bool additive = m->agg == AGG_COUNT || m->agg == AGG_SUM ||
+			(m->agg == AGG_NONE && m->value && m->value->kind == T_INT);
+	struct fline *fl = xcalloc(d->n - from + 1, sizeof(*fl));
+	size_t n = 0;
+
+	for (size_t i = from; i < d->n; i++) {
+		const struct mentry *e = &d->e[i];
+		struct strbuf line;
+		sb_init(&line);
+		if (k->kind == T_TUPLE) {
+			for (int f = 0; f < k->nfields; f++) {
+				size_t before = line.len;
+				if (line.len)
+					sb_putc(&line, ';');
+				folded_part(&line, o, k->fields[f].type,
+					    e->key + k->fields[f].offset);
+				if (line.len == before + 1)
+					line.len = before; /* an empty stack adds nothing */
+			}
+		} else {
+			folded_part(&line, o, k, e->key);
+		}
+		sb_putc(&line, 0); /* make sure buf exists */
+		fl[n].text = line.buf;
+		fl[n].e = e;
+		if (additive) {
+			struct strbuf v;
+			sb_init(&v);
+			value_text(&v, o, m, e, div);
+			fl[n].v = strtoll(v.buf ? v.buf : "0", NULL, 10);
+			sb_free(&v);
+		}
+		n++;
+	}
+	if (additive && n) {
+		qsort(fl, n, sizeof(*fl), fline_cmp);
+		size_t w = 0;
+		for (size_t i = 1; i < n; i++) {
+			if (!strcmp(fl[w].text, fl[i].text)) {
+				fl[w].v += fl[i].v;
+				free(fl[i].text);
+			} else {
+				fl[++w] = fl[i];
+			}
+		}
+		n = w + 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sb_puts(sb, fl[i].text);
+		sb_putc(sb, ' ');
+		if (additive)
+			sb_printf(sb, "%" PRId64, fl[i].v);
+		else
+			value_text(sb, o, m, fl[i].e, div);
+		sb_putc(sb, '\n');
+		free(fl[i].text);
+	}
+	free(fl);
+}
+
 /* ---- JSON rendering (-f json) ---- */
 
 /* Keys as bpftrace writes them: the text form, tuple parens and spaces dropped. */
@@ -612,6 +721,8 @@ int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div
 	sb_init(&sb);
 	if (o->format == OUT_JSON)
 		render_json(&sb, o, &d, from, div);
+	else if (o->format == OUT_FOLDED && !is_hist(m) && key_has_stack(m->key))
+		render_folded(&sb, o, &d, from, div);
 	else
 		render_text(&sb, o, &d, from, div);
 	if (sb.len && fwrite(sb.buf, 1, sb.len, o->f) != sb.len)

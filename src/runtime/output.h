@@ -69,6 +69,8 @@ extern out_value_fn out_value_ext;
  */
 struct bpf_object;
 void out_stack_init(struct bpf_object *obj);
+/* Record the mappings of processes that took user stacks since last time. */
+void out_stack_note_pids(void);
 void out_stack_text(struct strbuf *sb, const struct type *t, const void *data);
 void out_stack_folded(struct strbuf *sb, const struct type *t, const void *data);
 

@@ -15,6 +15,21 @@
 #include "symbols/symbols.h"
 
 static int stack_fds[STACK_MAX_FRAMES + 1]; /* by frame limit; 0: none */
+static int pids_fd = -1;
+
+void out_stack_note_pids(void)
+{
+	uint32_t pid;
+
+	if (pids_fd < 0)
+		return;
+	/* Record each new process's mappings, then forget the key. */
+	while (!bpf_map_get_next_key(pids_fd, NULL, &pid)) {
+		sym_note_pid(pid);
+		if (bpf_map_delete_elem(pids_fd, &pid))
+			break;
+	}
+}
 
 /* Read the frames of v; returns how many (0 for a failed or unknown stack). */
 static int stack_frames(const struct type *t, const struct stack_val *v, uint64_t *ips)
@@ -112,4 +127,6 @@ void out_stack_init(struct bpf_object *obj)
 		struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
 		stack_fds[l] = m ? bpf_map__fd(m) : 0;
 	}
+	struct bpf_map *pm = bpf_object__find_map_by_name(obj, PROG_PIDS_MAP);
+	pids_fd = pm ? bpf_map__fd(pm) : -1;
 }

@@ -29,6 +29,7 @@ static void use_limit(struct sctx *s, int limit)
 const struct type *sema_stack_builtin(struct sctx *s, bool user)
 {
 	use_limit(s, STACK_MAX_FRAMES);
+	s->prog->uses_user_syms |= user;
 	return type_stack(user ? T_USTACK : T_KSTACK, default_mode(), STACK_MAX_FRAMES);
 }
 
@@ -79,6 +80,7 @@ const struct type *sema_stack_call(struct sctx *s, struct node *n, bool user)
 		}
 	}
 	use_limit(s, (int)limit);
+	s->prog->uses_user_syms |= user;
 	return type_stack(user ? T_USTACK : T_KSTACK, mode, (int)limit);
 }
 
@@ -95,5 +97,6 @@ const struct type *sema_sym_call(struct sctx *s, struct node *n, bool user)
 		sema_err(s, n->a, "%s() expects an integer address, not %s", n->str, type_str(t));
 		return type_none();
 	}
+	s->prog->uses_user_syms |= user;
 	return type_stack(user ? T_USTACK : T_KSTACK, STACK_SYM, 1);
 }

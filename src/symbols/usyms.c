@@ -14,6 +14,7 @@
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "symbols/symbols.h"
@@ -47,6 +48,7 @@ struct proc {
 	uint32_t pid;
 	struct mapping *maps;
 	size_t nmaps;
+	time_t read_at; /* when the maps were read: a living process may map more */
 };
 
 static struct vec binaries; /* struct binary * */
@@ -149,25 +151,22 @@ static struct binary *binary_get(const char *path)
 	return b;
 }
 
-static struct proc *proc_get(uint32_t pid)
+/* (Re)read /proc/PID/maps into p; keeps what it had if the process is gone. */
+/*
+ * (Re)read /proc/PID/maps into p. What it had stays when the process is
+ * gone, or a zombie (whose maps file is empty).
+ */
+static void proc_read(struct proc *p)
 {
-	struct proc *p;
 	char path[64], line[4096];
-	size_t cap = 0;
+	struct mapping *maps = NULL;
+	size_t n = 0, cap = 0;
 	FILE *f;
 
-	for (size_t i = 0; i < procs.n; i++) {
-		p = procs.v[i];
-		if (p->pid == pid)
-			return p;
-	}
-	p = xcalloc(1, sizeof(*p));
-	p->pid = pid;
-	vec_push(&procs, p);
-	snprintf(path, sizeof(path), "/proc/%u/maps", pid);
+	snprintf(path, sizeof(path), "/proc/%u/maps", p->pid);
 	f = fopen(path, "r");
 	if (!f)
-		return p;
+		return;
 	while (fgets(line, sizeof(line), f)) {
 		uint64_t start, end, off;
 		char perms[8];
@@ -177,19 +176,44 @@ static struct proc *proc_get(uint32_t pid)
 		    !pos || perms[2] != 'x' || line[pos] != '/')
 			continue;
 		line[strcspn(line, "\n")] = 0;
-		if (p->nmaps == cap) {
+		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
-			p->maps = xrealloc(p->maps, cap * sizeof(*p->maps));
+			maps = xrealloc(maps, cap * sizeof(*maps));
 		}
-		p->maps[p->nmaps++] = (struct mapping){start, end, off, binary_get(line + pos)};
+		maps[n++] = (struct mapping){start, end, off, binary_get(line + pos)};
 	}
 	fclose(f);
+	if (!n)
+		return;
+	free(p->maps);
+	p->maps = maps;
+	p->nmaps = n;
+	p->read_at = time(NULL);
+}
+
+static struct proc *proc_get(uint32_t pid)
+{
+	struct proc *p;
+
+	for (size_t i = 0; i < procs.n; i++) {
+		p = procs.v[i];
+		if (p->pid == pid)
+			return p;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->pid = pid;
+	vec_push(&procs, p);
+	proc_read(p);
 	return p;
 }
 
 void sym_note_pid(uint32_t pid)
 {
-	proc_get(pid);
+	struct proc *p = proc_get(pid);
+
+	/* A process maps libraries as it runs: refresh now and then while it lives. */
+	if (time(NULL) > p->read_at)
+		proc_read(p);
 }
 
 static const struct usym *usym_find(const struct binary *b, uint64_t vaddr)
@@ -215,7 +239,12 @@ static const struct usym *usym_find(const struct binary *b, uint64_t vaddr)
 bool sym_user(struct strbuf *sb, uint32_t pid, uint64_t addr, bool show_offset, bool show_module)
 {
 	struct proc *p = proc_get(pid);
+	bool found = false;
 
+	for (size_t i = 0; i < p->nmaps && !found; i++)
+		found = addr >= p->maps[i].start && addr < p->maps[i].end;
+	if (!found && time(NULL) > p->read_at)
+		proc_read(p); /* mapped since we looked (or dlopen()ed) */
 	for (size_t i = 0; i < p->nmaps; i++) {
 		const struct mapping *m = &p->maps[i];
 		if (addr < m->start || addr >= m->end)
