@@ -42,6 +42,10 @@ static bool parse_mode(struct sctx *s, struct node *a, bool user, enum stack_mod
 			continue;
 		if (i == STACK_BUILD_ID && !user)
 			break;
+		if (i == STACK_BUILD_ID) {
+			sema_unsupported(s, a, "the build_id stack mode");
+			return false;
+		}
 		*mode = (enum stack_mode)i;
 		return true;
 	}
