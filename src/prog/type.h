@@ -9,19 +9,19 @@
 #include "util/util.h"
 
 enum type_kind {
-	T_NONE,	     /* not yet known */
-	T_VOID,	     /* statements, functions without a value */
-	T_INT,	     /* size 1, 2, 4 or 8; is_signed */
-	T_BOOL,	     /* 1 byte */
-	T_STRING,    /* char[size], NUL-padded */
-	T_TUPLE,     /* fields[] with offsets; also records (fields have names) */
-	T_PROBE,     /* u64 index into program.probe_names; prints as a string */
-	T_PTR,	     /* 8 bytes; elem = pointee (may be NULL for void *) */
-	T_AGG,	     /* the value of an aggregation map (count(), hist()...); agg says which */
+	T_NONE,   /* not yet known */
+	T_VOID,   /* statements, functions without a value */
+	T_INT,    /* size 1, 2, 4 or 8; is_signed */
+	T_BOOL,   /* 1 byte */
+	T_STRING, /* char[size], NUL-padded */
+	T_TUPLE,  /* fields[] with offsets; also records (fields have names) */
+	T_PROBE,  /* u64 index into program.probe_names; prints as a string */
+	T_PTR,    /* 8 bytes; elem = pointee (may be NULL for void *) */
+	T_AGG,    /* the value of an aggregation map (count(), hist()...); agg says which */
 	T_TIMESTAMP, /* u64 ns from strftime(); prints with its format */
-	T_KSTACK,    /* struct stack_val; agg = STACK_TYPE_INFO(mode, limit) */
-	T_USTACK,    /* same */
-	T_BUFFER,    /* u32 length + data[size - 4] */
+	T_KSTACK, /* struct stack_val; agg = mode | limit << 8 (STACK_TYPE_*) */
+	T_USTACK, /* same */
+	T_BUFFER, /* u32 length + data[size - 4] */
 };
 
 struct type_field {
@@ -34,9 +34,9 @@ struct type {
 	enum type_kind kind;
 	uint32_t size, align;
 	bool is_signed;
-	int agg;		 /* T_AGG: enum agg_kind from prog.h */
+	int agg;                 /* T_AGG: enum agg_kind from prog.h */
 	const struct type *elem; /* T_PTR */
-	int nfields;		 /* T_TUPLE */
+	int nfields;             /* T_TUPLE */
 	const struct type_field *fields;
 };
 
