@@ -28,9 +28,10 @@ struct options {
 	const char *file;
 	const char *output;
 	const char *emit_elf, *emit_llvm;
-	bool quiet, dry_run, verify_ir;
-	bool unsafe; /* --unsafe: allow system() and signal() */
-	bool d_tokens, d_ast, d_ir, d_ir_opt, d_libbpf, d_verifier;
+	enum out_format format;
+	int buffering; /* _IOLBF, _IOFBF or _IONBF */
+	bool quiet, dry_run, verify_ir, verbose, warnings_k, no_warnings, unsafe;
+	bool d_tokens, d_ast, d_types, d_ir, d_ir_opt, d_libbpf, d_verifier;
 	char **pos; /* positional parameters */
 	int npos;
 };
@@ -45,27 +46,38 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"USAGE:\n"
-		"    sonde [options] FILE [ARGS...]\n"
-		"    sonde [options] -e 'program' [ARGS...]\n"
-		"\n"
-		"OPTIONS:\n"
-		"    -e PROGRAM         run PROGRAM (FILE '-' reads the program from stdin)\n"
-		"    -o, --output FILE  write tracing output to FILE instead of stdout\n"
-		"    -q, --quiet        do not print the 'Attached N probes' line\n"
-		"    -d, --debug STAGE  dump a stage: tokens, ast, ir, ir-opt, libbpf, verifier, all\n"
-		"    --dry-run          compile, load and attach, then exit without tracing\n"
-		"    --emit-elf FILE    write the generated BPF ELF object to FILE\n"
-		"    --emit-llvm FILE   write the optimised LLVM IR to FILE\n"
-		"    --verify-llvm-ir   verify the generated LLVM IR (always done)\n"
-		"    --unsafe           allow unsafe actions: system(), signal()\n"
-		"    -h, --help         show this help and exit\n"
-		"    -V, --version      print the version and exit\n"
-		"\n"
-		"EXAMPLES:\n"
-		"    sonde -e 'BEGIN { printf(\"hello\\n\"); exit(); }'\n"
-		"    sonde -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'\n");
+	fprintf(f, "USAGE:\n"
+		   "    sonde [options] FILE [ARGS...]\n"
+		   "    sonde [options] -e 'program' [ARGS...]\n"
+		   "\n"
+		   "OPTIONS:\n"
+		   "    -e PROGRAM         run PROGRAM (FILE '-' reads the program from stdin)\n"
+		   "    -o, --output FILE  write tracing output to FILE instead of stdout\n"
+		   "    -f, --format FMT   output format: text (default), json or folded\n"
+		   "    -B MODE            output buffering: line (default), full or none\n"
+		   "    -q, --quiet        do not print the 'Attached N probes' line\n"
+		   "    -v, --verbose      verbose messages (program contract, attach details)\n"
+		   "    -k, --warnings     report runtime helper errors as warnings\n"
+		   "    --no-warnings      do not print warnings\n"
+		   "    --unsafe           allow unsafe builtins (system, signal...)\n"
+		   "    -I DIR             add DIR to the include path (accepted; types come from "
+		   "BTF)\n"
+		   "    --include FILE     include FILE (accepted; types come from BTF)\n"
+		   "    -b, --btf          accepted for compatibility (BTF is always used)\n"
+		   "    -d, --debug STAGE  dump a stage (comma list): tokens, ast, types, ir,\n"
+		   "                       ir-opt, verifier, libbpf, all\n"
+		   "    --dry-run          compile, load and attach, then exit without tracing\n"
+		   "    --emit-elf FILE    write the generated BPF ELF object to FILE\n"
+		   "    --emit-llvm FILE   write the optimised LLVM IR to FILE\n"
+		   "    --verify-llvm-ir   verify the generated LLVM IR (always done)\n"
+		   "    --info             print kernel and build features and exit\n"
+		   "    -h, --help         show this help and exit\n"
+		   "    -V, --version      print the version and exit\n"
+		   "\n"
+		   "EXAMPLES:\n"
+		   "    sonde -e 'BEGIN { printf(\"hello\\n\"); exit(); }'\n"
+		   "    sonde -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'\n"
+		   "    sonde -f json -e 'profile:hz:99 { @[kstack] = count(); }'\n");
 }
 
 static int parse_debug(struct options *o, const char *arg)
@@ -76,10 +88,12 @@ static int parse_debug(struct options *o, const char *arg)
 	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
 		bool all = !strcmp(s, "all");
 		bool known = all;
-		if (all || !strcmp(s, "tokens"))
+		if (all || !strcmp(s, "tokens") || !strcmp(s, "parse"))
 			o->d_tokens = known = true;
 		if (all || !strcmp(s, "ast"))
 			o->d_ast = known = true;
+		if (all || !strcmp(s, "types"))
+			o->d_types = known = true;
 		if (all || !strcmp(s, "ir") || !strcmp(s, "codegen"))
 			o->d_ir = known = true;
 		if (all || !strcmp(s, "ir-opt") || !strcmp(s, "codegen-opt"))
@@ -90,7 +104,8 @@ static int parse_debug(struct options *o, const char *arg)
 			o->d_verifier = known = true;
 		if (!known) {
 			fprintf(stderr,
-				"ERROR: unknown debug stage '%s': use tokens, ast, ir, ir-opt, "
+				"ERROR: unknown debug stage '%s': use tokens, ast, types, ir, "
+				"ir-opt, "
 				"libbpf, verifier or all\n",
 				s);
 			rc = -1;
@@ -100,25 +115,75 @@ static int parse_debug(struct options *o, const char *arg)
 	return rc;
 }
 
+static int parse_format(struct options *o, const char *arg)
+{
+	if (!strcmp(arg, "text"))
+		o->format = OUT_TEXT;
+	else if (!strcmp(arg, "json"))
+		o->format = OUT_JSON;
+	else if (!strcmp(arg, "folded"))
+		o->format = OUT_FOLDED;
+	else {
+		fprintf(stderr, "ERROR: invalid output format '%s': use text, json or folded\n",
+			arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_buffering(struct options *o, const char *arg)
+{
+	if (!strcmp(arg, "line"))
+		o->buffering = _IOLBF;
+	else if (!strcmp(arg, "full"))
+		o->buffering = _IOFBF;
+	else if (!strcmp(arg, "none"))
+		o->buffering = _IONBF;
+	else {
+		fprintf(stderr, "ERROR: invalid buffering mode '%s': use line, full or none\n",
+			arg);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_options(struct options *o, int argc, char **argv)
 {
-	enum { OPT_DRY_RUN = 256, OPT_EMIT_ELF, OPT_EMIT_LLVM, OPT_VERIFY, OPT_UNSAFE };
+	enum {
+		OPT_DRY_RUN = 256,
+		OPT_EMIT_ELF,
+		OPT_EMIT_LLVM,
+		OPT_VERIFY,
+		OPT_NO_WARNINGS,
+		OPT_UNSAFE,
+		OPT_INCLUDE,
+		OPT_INFO,
+	};
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"warnings", no_argument, NULL, 'k'},
 		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'},
 		{"debug", required_argument, NULL, 'd'},
+		{"btf", no_argument, NULL, 'b'},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"emit-elf", required_argument, NULL, OPT_EMIT_ELF},
 		{"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM},
 		{"verify-llvm-ir", no_argument, NULL, OPT_VERIFY},
+		{"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
 		{"unsafe", no_argument, NULL, OPT_UNSAFE},
+		{"include", required_argument, NULL, OPT_INCLUDE},
+		{"info", no_argument, NULL, OPT_INFO},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+e:ho:qd:V", longopts, NULL)) != -1) {
+	o->buffering = _IOLBF;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:e:ho:qd:Vf:B:vkI:b", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			o->prog_text = optarg;
@@ -129,11 +194,31 @@ static int parse_options(struct options *o, int argc, char **argv)
 		case 'V':
 			printf("sonde v%s\n", SONDE_VERSION);
 			exit(0);
+		case OPT_INFO:
+			exit(driver_info(stdout, SONDE_VERSION) ? 1 : 0);
 		case 'q':
 			o->quiet = true;
 			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'k':
+			o->warnings_k = true;
+			break;
+		case 'b':
+		case 'I':
+		case OPT_INCLUDE:
+			break; /* types come from BTF: nothing to include */
 		case 'o':
 			o->output = optarg;
+			break;
+		case 'f':
+			if (parse_format(o, optarg))
+				return -1;
+			break;
+		case 'B':
+			if (parse_buffering(o, optarg))
+				return -1;
 			break;
 		case 'd':
 			if (parse_debug(o, optarg))
@@ -151,17 +236,29 @@ static int parse_options(struct options *o, int argc, char **argv)
 		case OPT_VERIFY:
 			o->verify_ir = true;
 			break;
+		case OPT_NO_WARNINGS:
+			o->no_warnings = true;
+			break;
 		case OPT_UNSAFE:
 			o->unsafe = true;
 			break;
+		case ':':
+			fprintf(stderr, "ERROR: option '%s' needs an argument\n", argv[optind - 1]);
+			usage(stderr);
+			return -1;
 		default:
+			if (optopt)
+				fprintf(stderr, "ERROR: unknown option '-%c'\n", optopt);
+			else
+				fprintf(stderr, "ERROR: unknown option '%s'\n", argv[optind - 1]);
 			usage(stderr);
 			return -1;
 		}
 	}
 	if (!o->prog_text) {
 		if (optind >= argc) {
-			fprintf(stderr, "ERROR: no program given: use -e 'program' or a script file\n");
+			fprintf(stderr,
+				"ERROR: no program given: use -e 'program' or a script file\n");
 			usage(stderr);
 			return -1;
 		}
@@ -213,6 +310,7 @@ static int run_special(struct rt *rt, bool begin)
 static int run(struct program *prog, const struct options *o)
 {
 	struct rt rt = {.prog = prog, .debug_libbpf = o->d_libbpf, .debug_verifier = o->d_verifier};
+	bool json = o->format == OUT_JSON;
 	struct vec links = {0};
 	struct strbuf err;
 	FILE *out = stdout;
@@ -224,6 +322,8 @@ static int run(struct program *prog, const struct options *o)
 		fprintf(stderr, "ERROR: cannot open %s: %s\n", o->output, strerror(errno));
 		goto out;
 	}
+	setvbuf(out, NULL, o->buffering, 0);
+	rt.out.format = o->format;
 	if (rt_load(&rt, out, &err)) {
 		fprintf(stderr, "ERROR: %s\n", err.buf);
 		goto out;
@@ -258,8 +358,14 @@ static int run(struct program *prog, const struct options *o)
 	}
 	if (stop_requested)
 		goto detach;
-	if (!o->quiet)
+	if (json && !o->quiet)
+		fprintf(out,
+			"{\"type\": \"attached_probes\", \"count\": %d, \"data\": {\"probes\": "
+			"%d}}\n",
+			nattached, nattached);
+	else if (!o->quiet)
 		fprintf(stderr, "Attached %d probe%s\n", nattached, nattached == 1 ? "" : "s");
+	fflush(out);
 	if (o->dry_run) {
 		status = 0;
 		goto detach;
@@ -276,7 +382,8 @@ detach:
 		rt_drain(&rt);
 		run_special(&rt, false);
 		rt_report_losses(&rt);
-		fputs("\n\n", out);
+		if (!json)
+			fputs("\n\n", out);
 		out_all_maps(&rt.out);
 		status = rt.exit_code;
 	}
@@ -345,6 +452,7 @@ int driver_main(int argc, char **argv)
 		src.len = len;
 	}
 	diag_init(&d, &src);
+	d.no_warnings = o.no_warnings;
 	prog_init(&prog);
 	if (o.d_tokens) {
 		struct strbuf sb;
@@ -375,6 +483,13 @@ int driver_main(int argc, char **argv)
 		goto fail;
 	}
 	diag_flush(&d, stderr);
+	if (o.d_types || o.verbose) {
+		struct strbuf sb;
+		sb_init(&sb);
+		prog_dump(&prog, &sb);
+		fputs(sb.buf ? sb.buf : "", stderr);
+		sb_free(&sb);
+	}
 	struct cg_opts co = {
 		.dump_ir = o.d_ir ? stderr : NULL,
 		.dump_ir_opt = o.d_ir_opt ? stderr : NULL,

@@ -90,6 +90,8 @@ LLVMValueRef cg_tuple_eq(struct cg *g, struct cg_val a, struct cg_val b); /* i1 
 struct cg_val cg_builtin_more(struct cg *g, struct node *n);
 /* funcs.c: the functions of SEMA_FUNCS_MORE, as values and as statements. */
 struct cg_val cg_call_more(struct cg *g, struct node *n);
+/* stack.c: kstack, ustack, kstack(...), ustack(...), ksym(), usym() */
+struct cg_val cg_stack_value(struct cg *g, struct node *n);
 
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);

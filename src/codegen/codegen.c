@@ -78,6 +78,14 @@ static void define_maps(struct cg *g)
 	g->rb = define_map(g, PROG_RINGBUF_MAP, BPF_MAP_TYPE_RINGBUF, p->ringbuf_size, 0, 0);
 	g->stats = define_map(g, PROG_STATS_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, STAT__COUNT, 4, 8);
 	g->cfg = define_map(g, PROG_CFG_MAP, BPF_MAP_TYPE_ARRAY, 1, 4, sizeof(struct prog_cfg));
+	if (p->uses_user_syms)
+		define_map(g, PROG_PIDS_MAP, BPF_MAP_TYPE_HASH, 1024, 4, 8);
+	for (int l = 1; l <= STACK_MAX_FRAMES; l++) {
+		if (!(p->stack_limits[l / 64] >> (l % 64) & 1))
+			continue;
+		snprintf(name, sizeof(name), PROG_STACK_MAP_FMT, l);
+		define_map(g, name, BPF_MAP_TYPE_STACK_TRACE, 4096, 4, (uint32_t)l * 8);
+	}
 }
 
 /* ---- probes ---- */

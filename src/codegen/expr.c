@@ -154,6 +154,9 @@ static struct cg_val builtin(struct cg *g, struct node *n)
 			return scalar(cg_helper(g, BPF_FUNC_get_attach_cookie, g->i64, args, 1),
 				      n->type);
 		}
+	case B_KSTACK:
+	case B_USTACK:
+		return cg_stack_value(g, n);
 	default:
 		return cg_builtin_more(g, n);
 	}
@@ -473,6 +476,8 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_CALL:
 		if (n->op == F_STR)
 			return call_str(g, n);
+		if (n->op == F_KSTACK || n->op == F_USTACK || n->op == F_KSYM || n->op == F_USYM)
+			return cg_stack_value(g, n);
 		if (n->op > F_ZERO)
 			return cg_call_more(g, n);
 		cg_call_stmt(g, n);

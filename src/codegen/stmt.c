@@ -108,6 +108,12 @@ void cg_call_stmt(struct cg *g, struct node *n)
 	case F_STR:
 		cg_expr(g, n);
 		break;
+	case F_KSTACK:
+	case F_USTACK:
+	case F_KSYM:
+	case F_USYM:
+		cg_stack_value(g, n);
+		break;
 	default:
 		cg_call_more(g, n);
 		break;
@@ -164,12 +170,14 @@ void cg_agg_assign(struct cg *g, struct node *map, struct node *call)
 	struct map_desc *md = map->sema;
 	LLVMValueRef x = NULL;
 	LLVMValueRef key;
-	uint32_t ukey = md->key ? md->key->size : 0;
+	uint32_t ukey = md->key_size - 8; /* user key, padded to 8 bytes */
 
 	if (md->agg != AGG_COUNT)
 		x = cg_expr(g, call->a).v;
 	if (md->agg == AGG_HIST || md->agg == AGG_LHIST) {
 		key = cg_alloca(g, ukey + 8, "hkey");
+		if (md->key && md->key->size < ukey)
+			cg_memset0(g, key, ukey); /* padding is part of the hash key */
 		if (md->key)
 			cg_store_as(g, key, cg_expr(g, map->a), md->key);
 		LLVMValueRef bucket =

@@ -108,6 +108,12 @@ struct prog_desc {
 #define PROG_RINGBUF_MAP "sonde_rb"
 #define PROG_STATS_MAP "sonde_stats" /* per-CPU u64 counters: enum prog_stat */
 #define PROG_CFG_MAP "sonde_cfg"     /* array[1] of struct prog_cfg */
+/* STACK_TRACE maps, one per frame limit used ("sonde_stacks_%d"): the kernel
+ * hashes only the frames it keeps, so equal truncated stacks share an id. */
+#define PROG_STACK_MAP_FMT "sonde_stacks_%d"
+/* Hash u32 tgid -> u64 of processes whose user stacks/addresses were taken:
+ * userspace records their mappings while they live, then deletes the key. */
+#define PROG_PIDS_MAP "sonde_pids"
 
 enum prog_stat {
 	STAT_LOST_EVENTS,
@@ -128,6 +134,8 @@ struct program {
 	uint32_t ringbuf_size;
 	struct vec strings; /* char *: compile-time strings for the runtime (strftime formats) */
 	const struct source *source; /* the script, for errorf()/warnf() messages */
+	uint64_t stack_limits[2]; /* bit n: a stack map for n frames is used */
+	bool uses_user_syms;      /* ustack/usym: define PROG_PIDS_MAP */
 	/* Filled by codegen. */
 	void *elf;
 	size_t elf_size;
@@ -141,6 +149,9 @@ struct event_desc *prog_event(const struct program *p, int id);
 int prog_probe_name(struct program *p, const char *name);
 /* Add a string to program.strings; returns its index (equal strings are reused). */
 int prog_string(struct program *p, const char *s);
+
+/* -d types: the contract in a readable form (maps, events, programs). */
+void prog_dump(const struct program *p, struct strbuf *sb);
 
 /* Bucket maths shared by codegen and output. */
 /* Index of the hist() bucket for value v with k sub-buckets per power of two. */

@@ -222,6 +222,14 @@ bool type_is_int(const struct type *t)
 	return t && t->kind == T_INT;
 }
 
+const struct type *type_stack(enum type_kind kind, enum stack_mode mode, int limit)
+{
+	struct type t = {.kind = kind, .size = sizeof(struct stack_val), .align = 8};
+
+	t.agg = (int)mode | limit << 8;
+	return intern(&t);
+}
+
 bool type_is_scalar(const struct type *t)
 {
 	return t && (t->kind == T_INT || t->kind == T_BOOL || t->kind == T_PTR ||

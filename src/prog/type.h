@@ -19,8 +19,8 @@ enum type_kind {
 	T_PTR,    /* 8 bytes; elem = pointee (may be NULL for void *) */
 	T_AGG,    /* the value of an aggregation map (count(), hist()...); agg says which */
 	T_TIMESTAMP, /* u64 ns from strftime(); prints with its format */
-	T_KSTACK,
-	T_USTACK,
+	T_KSTACK, /* struct stack_val; agg = mode | limit << 8 (STACK_TYPE_*) */
+	T_USTACK, /* same */
 	T_BUFFER, /* u32 length + data[size - 4] */
 	T_USERNAME,    /* u64 uid, printed as its /etc/passwd name */
 	T_INET,        /* struct { u64 af; u8 addr[16]; } from ntop(), printed as text */
@@ -61,6 +61,26 @@ const struct type *type_simple(enum type_kind kind, unsigned size);
 void type_fmt(const struct type *t, struct strbuf *out);
 /* Same, into a static rotating buffer (for messages). */
 const char *type_str(const struct type *t);
+
+/*
+ * Stacks: the value is struct stack_val (a STACK_TRACE map id and the
+ * process, for user symbols); mode and frame limit live in the type.
+ */
+enum stack_mode {
+	STACK_BPFTRACE,
+	STACK_PERF,
+	STACK_RAW,
+	STACK_BUILD_ID,
+	STACK_SYM, /* ksym()/usym(): one address (stackid holds it), prints its symbol */
+};
+struct stack_val {
+	int64_t stackid; /* < 0: bpf_get_stackid() failed, prints as an empty stack */
+	uint64_t pid;	 /* tgid for ustack, 0 for kstack */
+};
+#define STACK_MAX_FRAMES    127
+#define STACK_TYPE_MODE(t)  ((enum stack_mode)((t)->agg & 0xff))
+#define STACK_TYPE_LIMIT(t) ((t)->agg >> 8)
+const struct type *type_stack(enum type_kind kind, enum stack_mode mode, int limit);
 
 bool type_is_int(const struct type *t);
 bool type_is_scalar(const struct type *t); /* int, bool, ptr, probe */

@@ -150,8 +150,7 @@ void out_value(struct strbuf *sb, const struct program *p, const struct type *t,
 		break;
 	case T_KSTACK:
 	case T_USTACK:
-		if (out_value_ext)
-			out_value_ext(sb, p, t, data);
+		out_stack_text(sb, t, data);
 		break;
 	case T_NONE:
 	case T_VOID:

@@ -108,6 +108,7 @@ int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
 	rt->stats_fd = m ? bpf_map__fd(m) : -1;
 	m = bpf_object__find_map_by_name(rt->obj, PROG_CFG_MAP);
 	rt->cfg_fd = m ? bpf_map__fd(m) : -1;
+	out_stack_init(rt->obj);
 	rt->out.f = out;
 	rt->out.prog = p;
 	rt->out.ncpus = libbpf_num_possible_cpus();

@@ -20,6 +20,14 @@ static void do_time(struct rt *rt, const char *fmt)
 
 	localtime_r(&now, &tm);
 	size_t n = strftime(buf, sizeof(buf), fmt, &tm);
+	if (rt->out.format == OUT_JSON) {
+		struct strbuf sb;
+		sb_init(&sb);
+		json_event(&sb, "time", buf, n);
+		fwrite(sb.buf, 1, sb.len, rt->out.f);
+		sb_free(&sb);
+		return;
+	}
 	fwrite(buf, 1, n, rt->out.f);
 }
 
@@ -42,9 +50,24 @@ static int on_event(void *ctx, void *data, size_t size)
 	switch (ev->kind) {
 	case EV_PRINTF:
 		out_printf(&sb, rt->prog, ev->fmt, ev->args, ev->nargs, rec);
+		if (rt->out.format == OUT_JSON) {
+			struct strbuf js;
+			sb_init(&js);
+			json_event(&js, "printf", sb.buf ? sb.buf : "", sb.len);
+			fwrite(js.buf, 1, js.len, rt->out.f);
+			sb_free(&js);
+			break;
+		}
 		fwrite(sb.buf ? sb.buf : "", 1, sb.len, rt->out.f);
 		break;
 	case EV_PRINT_VALUE:
+		if (rt->out.format == OUT_JSON) {
+			sb_puts(&sb, "{\"type\": \"value\", \"data\": ");
+			json_value(&sb, rt->prog, ev->args[0].type, rec + ev->args[0].offset);
+			sb_puts(&sb, "}\n");
+			fwrite(sb.buf, 1, sb.len, rt->out.f);
+			break;
+		}
 		out_value(&sb, rt->prog, ev->args[0].type, rec + ev->args[0].offset);
 		sb_putc(&sb, '\n');
 		fwrite(sb.buf, 1, sb.len, rt->out.f);
@@ -73,7 +96,6 @@ static int on_event(void *ctx, void *data, size_t size)
 		break;
 	}
 	sb_free(&sb);
-	fflush(rt->out.f);
 	return 0;
 }
 
@@ -105,8 +127,16 @@ void rt_report_losses(struct rt *rt)
 {
 	uint64_t lost = stat_sum(rt, STAT_LOST_EVENTS);
 
-	if (lost > rt->lost_reported) {
-		fprintf(stderr, "Lost %llu events\n", (unsigned long long)(lost - rt->lost_reported));
+	if (lost > rt->lost_reported && rt->out.format == OUT_JSON) {
+		unsigned long long n = (unsigned long long)(lost - rt->lost_reported);
+		fprintf(rt->out.f,
+			"{\"type\": \"lost_events\", \"count\": %llu, \"data\": {\"events\": "
+			"%llu}}\n",
+			n, n);
+		rt->lost_reported = lost;
+	} else if (lost > rt->lost_reported) {
+		fprintf(stderr, "Lost %llu events\n",
+			(unsigned long long)(lost - rt->lost_reported));
 		rt->lost_reported = lost;
 	}
 }
@@ -119,6 +149,7 @@ int rt_loop(struct rt *rt, volatile int *stop)
 		int rc = ring_buffer__poll(rt->rb, 200);
 		if (rc < 0 && rc != -EINTR)
 			return -1;
+		out_stack_note_pids();
 		rt_report_losses(rt);
 	}
 	return 0;
@@ -128,4 +159,5 @@ void rt_drain(struct rt *rt)
 {
 	if (rb_open(rt) == 0)
 		ring_buffer__consume(rt->rb);
+	out_stack_note_pids();
 }

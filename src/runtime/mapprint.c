@@ -3,7 +3,7 @@
  * The map report. A map is read in two steps so that JSON can reuse the
  * first: decode (walk the BPF map, sum per-CPU values, group histogram
  * rows by user key) into a list of entries, sort them as bpftrace does,
- * then render. Only the text renderer exists so far.
+ * then render as text or as JSON.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -435,6 +435,266 @@ static void render_text(struct strbuf *sb, const struct output *o, const struct 
 		sb_putc(sb, '\n');
 }
 
+/* ---- folded stacks (-f folded) ---- */
+
+static bool is_stack(const struct type *t)
+{
+	return t && (t->kind == T_KSTACK || t->kind == T_USTACK) && STACK_TYPE_MODE(t) != STACK_SYM;
+}
+
+static bool key_has_stack(const struct type *k)
+{
+	if (is_stack(k))
+		return true;
+	if (k && k->kind == T_TUPLE)
+		for (int i = 0; i < k->nfields; i++)
+			if (is_stack(k->fields[i].type))
+				return true;
+	return false;
+}
+
+/* One key part: a stack as "outer;...;inner", anything else as its text. */
+static void folded_part(struct strbuf *sb, const struct output *o, const struct type *t,
+			const uint8_t *data)
+{
+	if (is_stack(t))
+		out_stack_folded(sb, t, data);
+	else
+		out_value(sb, o->prog, t, data);
+}
+
+struct fline {
+	char *text;
+	int64_t v;
+	const struct mentry *e;
+};
+
+static int fline_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct fline *)a)->text, ((const struct fline *)b)->text);
+}
+
+/*
+ * "comm;outer;...;inner VALUE", one line per distinct stack, as
+ * flamegraph.pl reads it. Stacks that differ only in offsets fold into
+ * one line: counts and sums add up.
+ */
+static void render_folded(struct strbuf *sb, const struct output *o, const struct mdata *d,
+			  size_t from, int64_t div)
+{
+	const struct map_desc *m = d->m;
+	const struct type *k = m->key;
+	bool additive = m->agg == AGG_COUNT || m->agg == AGG_SUM ||
+			(m->agg == AGG_NONE && m->value && m->value->kind == T_INT);
+	struct fline *fl = xcalloc(d->n - from + 1, sizeof(*fl));
+	size_t n = 0;
+
+	for (size_t i = from; i < d->n; i++) {
+		const struct mentry *e = &d->e[i];
+		struct strbuf line;
+		sb_init(&line);
+		if (k->kind == T_TUPLE) {
+			for (int f = 0; f < k->nfields; f++) {
+				size_t before = line.len;
+				if (line.len)
+					sb_putc(&line, ';');
+				folded_part(&line, o, k->fields[f].type,
+					    e->key + k->fields[f].offset);
+				if (line.len == before + 1)
+					line.len = before; /* an empty stack adds nothing */
+			}
+		} else {
+			folded_part(&line, o, k, e->key);
+		}
+		sb_putc(&line, 0); /* make sure buf exists */
+		fl[n].text = line.buf;
+		fl[n].e = e;
+		if (additive) {
+			struct strbuf v;
+			sb_init(&v);
+			value_text(&v, o, m, e, div);
+			fl[n].v = strtoll(v.buf ? v.buf : "0", NULL, 10);
+			sb_free(&v);
+		}
+		n++;
+	}
+	if (additive && n) {
+		qsort(fl, n, sizeof(*fl), fline_cmp);
+		size_t w = 0;
+		for (size_t i = 1; i < n; i++) {
+			if (!strcmp(fl[w].text, fl[i].text)) {
+				fl[w].v += fl[i].v;
+				free(fl[i].text);
+			} else {
+				fl[++w] = fl[i];
+			}
+		}
+		n = w + 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sb_puts(sb, fl[i].text);
+		sb_putc(sb, ' ');
+		if (additive)
+			sb_printf(sb, "%" PRId64, fl[i].v);
+		else
+			value_text(sb, o, m, fl[i].e, div);
+		sb_putc(sb, '\n');
+		free(fl[i].text);
+	}
+	free(fl);
+}
+
+/* ---- JSON rendering (-f json) ---- */
+
+/* Keys as bpftrace writes them: the text form, tuple parens and spaces dropped. */
+static void key_json(struct strbuf *sb, const struct output *o, const struct map_desc *m,
+		     const uint8_t *key)
+{
+	struct strbuf k, t;
+	const char *s;
+	size_t n;
+
+	sb_init(&k);
+	sb_init(&t);
+	out_value(&k, o->prog, m->key, key);
+	s = k.buf ? k.buf : "";
+	n = k.len;
+	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
+		s++;
+		n -= 2;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ')
+			sb_putc(&t, s[i]);
+	json_str(sb, t.buf ? t.buf : "", t.len);
+	sb_free(&k);
+	sb_free(&t);
+}
+
+/* One histogram: [{"min": a, "max": b, "count": c},...], non-zero range only. */
+static void hist_json(struct strbuf *sb, const struct mdata *d, const uint64_t *counts, int64_t div)
+{
+	const struct map_desc *m = d->m;
+	bool lin = m->agg == AGG_LHIST;
+	uint64_t dv = !lin && div > 0 ? (uint64_t)div : 1;
+	int64_t first = -1, last = -1, n = d->nbuckets;
+
+	for (int64_t i = 0; i < n; i++) {
+		if (!counts[i])
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+	}
+	sb_putc(sb, '[');
+	for (int64_t i = first; first >= 0 && i <= last; i++) {
+		bool has_min = i > 0, has_max = true;
+		int64_t lo = 0, hi = 0;
+		if (lin) {
+			has_max = i < n - 1;
+			lo = i == n - 1 ? m->lhist_max : m->lhist_min + (i - 1) * m->lhist_step;
+			hi = i == 0 ? m->lhist_min - 1 : lo + m->lhist_step - 1;
+		} else {
+			lo = agg_hist_bucket_low(i, m->hist_k);
+			hi = i == 0	  ? -1
+			     : i == n - 1 ? INT64_MAX
+					  : agg_hist_bucket_low(i + 1, m->hist_k) - 1;
+		}
+		if (i > first)
+			sb_putc(sb, ',');
+		sb_putc(sb, '{');
+		if (has_min) {
+			sb_puts(sb, "\"min\": ");
+			json_int(sb, lo);
+			sb_puts(sb, ", ");
+		}
+		if (has_max) {
+			sb_puts(sb, "\"max\": ");
+			json_int(sb, hi);
+			sb_puts(sb, ", ");
+		}
+		sb_puts(sb, "\"count\": ");
+		json_uint(sb, counts[i] / dv);
+		sb_putc(sb, '}');
+	}
+	sb_putc(sb, ']');
+}
+
+static void value_json(struct strbuf *sb, const struct output *o, const struct mdata *d,
+		       const struct mentry *e, int64_t div)
+{
+	const struct map_desc *m = d->m;
+
+	switch (m->agg) {
+	case AGG_COUNT:
+		json_uint(sb, (uint64_t)e->v / (uint64_t)div);
+		break;
+	case AGG_SUM:
+	case AGG_MIN:
+	case AGG_MAX:
+		json_int(sb, e->v / div);
+		break;
+	case AGG_AVG:
+		json_int(sb, avg_of(e) / div);
+		break;
+	case AGG_STATS:
+		sb_puts(sb, "{\"count\": ");
+		json_uint(sb, e->count);
+		sb_puts(sb, ", \"average\": ");
+		json_int(sb, avg_of(e) / div);
+		sb_puts(sb, ", \"total\": ");
+		json_int(sb, e->total);
+		sb_putc(sb, '}');
+		break;
+	case AGG_HIST:
+	case AGG_LHIST:
+		hist_json(sb, d, e->buckets, div);
+		break;
+	case AGG_NONE:
+		if (m->value && m->value->kind == T_INT && m->value->size <= 8) {
+			uint32_t sz = m->value->size;
+			if (m->value->is_signed)
+				json_int(sb, load_s(e->val, sz) / div);
+			else
+				json_uint(sb, load_u(e->val, sz) / (uint64_t)div);
+		} else {
+			json_value(sb, o->prog, m->value, e->val);
+		}
+		break;
+	}
+}
+
+static void render_json(struct strbuf *sb, const struct output *o, const struct mdata *d,
+			size_t from, int64_t div)
+{
+	const struct map_desc *m = d->m;
+	const char *type = "map";
+
+	if (is_hist(m))
+		type = "hist";
+	else if (m->agg == AGG_AVG || m->agg == AGG_STATS)
+		type = "stats";
+	sb_printf(sb, "{\"type\": \"%s\", \"data\": {", type);
+	json_str(sb, m->name, strlen(m->name));
+	sb_puts(sb, ": ");
+	if (m->key)
+		sb_putc(sb, '{');
+	for (size_t i = from; i < d->n; i++) {
+		if (m->key) {
+			if (i > from)
+				sb_puts(sb, ", ");
+			key_json(sb, o, m, d->e[i].key);
+			sb_puts(sb, ": ");
+		}
+		value_json(sb, o, d, &d->e[i], div);
+		if (!m->key)
+			break;
+	}
+	if (m->key)
+		sb_putc(sb, '}');
+	sb_puts(sb, "}}\n");
+}
+
 int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div)
 {
 	struct mdata d;
@@ -442,10 +702,6 @@ int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div
 	size_t from = 0;
 	int err;
 
-	if (o->format == OUT_JSON) {
-		fprintf(stderr, "ERROR: JSON map output is not supported yet\n");
-		return -1;
-	}
 	if (m->fd < 0)
 		return -1;
 	err = map_decode(m, ncpus_of(o->ncpus), &d);
@@ -463,7 +719,12 @@ int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div
 	if (top > 0 && d.n > (size_t)top)
 		from = d.n - (size_t)top;
 	sb_init(&sb);
-	render_text(&sb, o, &d, from, div);
+	if (o->format == OUT_JSON)
+		render_json(&sb, o, &d, from, div);
+	else if (o->format == OUT_FOLDED && !is_hist(m) && key_has_stack(m->key))
+		render_folded(&sb, o, &d, from, div);
+	else
+		render_text(&sb, o, &d, from, div);
 	if (sb.len && fwrite(sb.buf, 1, sb.len, o->f) != sb.len)
 		err = -EIO;
 	sb_free(&sb);

@@ -12,6 +12,7 @@
 enum out_format {
 	OUT_TEXT,
 	OUT_JSON,
+	OUT_FOLDED, /* maps keyed by stacks as folded lines "a;b;c N"; the rest as text */
 };
 
 struct output {
@@ -65,6 +66,19 @@ typedef bool (*out_value_fn)(struct strbuf *sb, const struct program *p, const s
 extern out_value_fn out_value_ext;
 
 /*
+ * Stacks (stack.c). out_stack_init: find the stack map of a loaded object
+ * (before printing any). out_stack_text: a stack as bpftrace prints it, a
+ * newline then one line per frame. out_stack_folded: one
+ * stack as "outer;...;inner" (symbols without offsets) for -f folded.
+ */
+struct bpf_object;
+void out_stack_init(struct bpf_object *obj);
+/* Record the mappings of processes that took user stacks since last time. */
+void out_stack_note_pids(void);
+void out_stack_text(struct strbuf *sb, const struct type *t, const void *data);
+void out_stack_folded(struct strbuf *sb, const struct type *t, const void *data);
+
+/*
  * Histogram pieces, exactly as bpftrace prints them (hist.c).
  * out_hist_label: label of hist() bucket idx (0 = negatives) with k
  * sub-buckets: "(..., 0)", "[0]", "[1]", "[2, 4)", "[512, 1K)", "[4, 6)"...
@@ -87,12 +101,26 @@ void out_hist_rows(struct strbuf *sb, const struct map_desc *m, const uint64_t *
 		   int64_t div, bool v017);
 
 /*
+ * JSON pieces (json.c), in current bpftrace's layout. json_str: a quoted,
+ * escaped string. json_int/json_uint: a number, or a string when a double
+ * cannot hold it exactly. json_value: ints, bools, strings, tuples as
+ * arrays, records as objects, anything else as its text in a string.
+ * json_event: a whole line {"type": TYPE, "data": "s"}.
+ */
+void json_str(struct strbuf *sb, const char *s, size_t n);
+void json_int(struct strbuf *sb, int64_t v);
+void json_uint(struct strbuf *sb, uint64_t v);
+void json_value(struct strbuf *sb, const struct program *p, const struct type *t, const void *data);
+void json_event(struct strbuf *sb, const char *type, const char *s, size_t n);
+
+/*
  * Print one map (as at exit or print(@m, top, div)): reads every key,
  * sums per-CPU values, sorts as bpftrace does and prints. top = 0 means
  * all; div = 0 means 1. Prints nothing for an empty map. Histograms end
  * with one blank line; print() callers add bpftrace 0.17's extra newline
- * themselves if they want it. Returns 0, or -errno / -1 (OUT_JSON is not
- * supported yet: -1 with a message on stderr).
+ * themselves if they want it. With OUT_JSON, one line in
+ * bpftrace's schema: {"type": "map"|"hist"|"stats", "data": {"@m": ...}}.
+ * Returns 0, or -errno / -1.
  */
 int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div);
 

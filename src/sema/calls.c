@@ -369,6 +369,12 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt)
 		}
 		return type_void();
 	}
+	case F_KSTACK:
+	case F_USTACK:
+		return sema_stack_call(s, n, f == F_USTACK);
+	case F_KSYM:
+	case F_USYM:
+		return sema_sym_call(s, n, f == F_USYM);
 	default: /* aggregations outside `@m = f()` */
 		if (!sema_is_agg_call(n, NULL))
 			return sema_call_more(s, n, f, as_stmt);

@@ -210,7 +210,7 @@ void sema_map_finish(struct program *prog)
 		case AGG_LHIST:
 			md->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
 			md->percpu = true;
-			ksize = (md->key ? md->key->size : 0) + 8;
+			ksize = (md->key ? (md->key->size + 7) / 8 * 8 : 0) + 8; /* bucket stays 8-aligned */
 			md->value_size = 8;
 			break;
 		default:

@@ -163,13 +163,16 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 			 s->fields && s->fields->n ? ((struct arg_field *)s->fields->v[0])->name
 						   : "field");
 		return type_none();
+	case B_KSTACK:
+	case B_USTACK:
+		return sema_stack_builtin(s, b == B_USTACK);
 	case B_NONE:
 		break;
 	default:
 		return sema_builtin_more(s, n, b);
 	}
 	static const char *const later[] = {
-		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "retval", "func", "kstack", "ustack",
+		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "retval", "func",
 		"curtask", "cpid", "ppid", "username", "ncpus", "jiffies", "numaid", "usermode",
 		"ctx", "probetype", "pcomm", "sarg0", "cgroup_path",
 	};

@@ -38,6 +38,8 @@ struct provider;
 	X(B_RAND, "rand")                                                                          \
 	X(B_PROBE, "probe")                                                                        \
 	X(B_ARGS, "args")                                                                          \
+	X(B_KSTACK, "kstack")                                                                      \
+	X(B_USTACK, "ustack") \
 	SEMA_BUILTINS_MORE(X)
 
 /* Builtins of sema/builtins.c and codegen/builtins.c. */
@@ -81,6 +83,10 @@ enum sema_builtin {
 	X(F_DELETE, "delete")                                                                      \
 	X(F_CLEAR, "clear")                                                                        \
 	X(F_ZERO, "zero")                                                                          \
+	X(F_KSTACK, "kstack")                                                                      \
+	X(F_USTACK, "ustack")                                                                      \
+	X(F_KSYM, "ksym")                                                                          \
+	X(F_USYM, "usym") \
 	SEMA_FUNCS_MORE(X)
 
 /* Functions of sema/funcs.c and codegen/funcs.c. */

@@ -101,5 +101,9 @@ void sema_check_printf(struct sctx *s, struct node *call, const char *fmt, struc
 
 /* The functions of funcs.c (SEMA_FUNCS_MORE). */
 const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func f, bool as_stmt);
+/* Stacks and symbols (stacks.c). */
+const struct type *sema_stack_builtin(struct sctx *s, bool user);
+const struct type *sema_stack_call(struct sctx *s, struct node *n, bool user);
+const struct type *sema_sym_call(struct sctx *s, struct node *n, bool user);
 
 #endif

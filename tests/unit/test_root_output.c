@@ -431,9 +431,12 @@ static void test_clear_zero_all(void)
 	CHECK_STR(render(hz, 0, 0, false), "");
 	CHECK_STR(render(NULL, 0, 0, false), "@: 0\n@a: 2\n");
 
-	/* JSON is not there yet. */
-	struct output o = {.f = stderr, .format = OUT_JSON, .prog = &prog, .ncpus = ncpus};
-	CHECK(out_map(&o, a, 0, 0) == -1);
+	/* JSON renders one line (runtime/json.test checks the exact lines). */
+	FILE *jf = tmpfile();
+	struct output o = {.f = jf, .format = OUT_JSON, .prog = &prog, .ncpus = ncpus};
+	CHECK(out_map(&o, a, 0, 0) == 0);
+	if (jf)
+		fclose(jf);
 
 	vec_free(&prog.maps);
 	prog.maps = saved;
