@@ -38,9 +38,18 @@ struct cg {
 	LLVMValueRef *vars; /* by sema_var index */
 	int nvars;
 	LLVMMetadataRef di_sp; /* current subprogram */
+	/* Set by cg_prologue when args/cookie do not come from ctx (NULL: native). */
+	LLVMValueRef args_base, cookie;
 };
 
 /* bpf.c: BPF verbs */
+/* prologue.c: context set-up and filters before the probe body. */
+void cg_prologue(struct cg *g);
+LLVMValueRef cg_define_map(struct cg *g, const char *name, uint32_t type, uint32_t max,
+			   uint32_t key_size, uint32_t value_size);
+/* Return 0 from the program unless cond (i1) holds; continues in a new block. */
+void cg_return_unless(struct cg *g, LLVMValueRef cond);
+
 LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name);
 void cg_memset0(struct cg *g, LLVMValueRef p, uint32_t size);

@@ -146,7 +146,9 @@ static struct cg_val builtin(struct cg *g, struct node *n)
 		v = cg_helper(g, BPF_FUNC_get_prandom_u32, g->i64, NULL, 0);
 		return scalar(LLVMBuildAnd(g->b, v, cg_const(g, 0xffffffff), ""), n->type);
 	case B_PROBE:
-		if (g->pd->targets.n == 1) {
+		if (g->cookie) {
+			return scalar(g->cookie, n->type);
+		} else if (g->pd->targets.n == 1) {
 			struct attach_target *t = g->pd->targets.v[0];
 			return scalar(cg_const(g, (int64_t)t->cookie), n->type);
 		} else {
@@ -162,7 +164,8 @@ static struct cg_val builtin(struct cg *g, struct node *n)
 static struct cg_val args_field(struct cg *g, struct node *n)
 {
 	struct arg_field *f = n->sema;
-	LLVMValueRef p = cg_gep(g, g->ctx_arg, f->offset);
+	LLVMValueRef rec = g->args_base ? g->args_base : g->ctx_arg;
+	LLVMValueRef p = cg_gep(g, rec, f->offset);
 
 	switch (f->kind) {
 	case ARGF_INT:
@@ -173,7 +176,7 @@ static struct cg_val args_field(struct cg *g, struct node *n)
 		/* u32: high 16 bits length, low 16 bits offset from the record start */
 		LLVMValueRef loc = cg_load_int(g, p, 4, false);
 		LLVMValueRef off = LLVMBuildAnd(g->b, loc, cg_const(g, 0xffff), "");
-		LLVMValueRef base = LLVMBuildPtrToInt(g->b, g->ctx_arg, g->i64, "");
+		LLVMValueRef base = LLVMBuildPtrToInt(g->b, rec, g->i64, "");
 		return scalar(LLVMBuildAdd(g->b, base, off, "data_loc"), n->type);
 	}
 	case ARGF_CHARS: {

@@ -12,6 +12,7 @@
 struct bpf_program;
 struct bpf_link;
 struct provider;
+struct prog_desc;
 
 /* One concrete attach point after wildcard expansion. */
 struct attach_target {
@@ -23,6 +24,7 @@ struct attach_target {
 	uint64_t period; /* interval/profile: period in ns, or frequency in Hz when freq */
 	bool freq;
 	uint64_t cookie; /* BPF cookie: index of `name` in program.probe_names */
+	int sys_nr;      /* PROG_CTX_SYSCALL_*: syscall number + 1; 0 otherwise */
 };
 
 /* A field of a tracepoint's (or other provider's) typed `args`. */
@@ -72,6 +74,12 @@ struct provider {
 	 */
 	int (*attach)(struct bpf_program *prog, const struct attach_target *t, struct vec *links,
 		      struct strbuf *err);
+	/*
+	 * Optional: called by sema once all targets of pd are expanded, to
+	 * choose another section/ctx_kind (e.g. one raw tracepoint for many
+	 * syscall tracepoints).
+	 */
+	void (*prepare)(struct prog_desc *pd);
 };
 
 /* Find a provider by name or alias, case-insensitively; NULL if none. */

@@ -703,6 +703,8 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 		pd->section = pd->prov->section;
 		pd->is_begin = !strcmp(pd->prov->name, "BEGIN");
 		pd->is_end = !strcmp(pd->prov->name, "END");
+		if (pd->prov->prepare)
+			pd->prov->prepare(pd);
 	}
 	vec_push(&p->progs, pd);
 }
