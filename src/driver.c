@@ -200,6 +200,20 @@ static int run_special(struct rt *rt, bool begin)
 }
 
 /* Load, attach, trace, report. Returns the exit status. */
+/*
+ * Attaching can take long (a slow provider, thousands of targets): after a
+ * second, say how far it got, at most once a second.
+ */
+static void attach_progress(uint64_t start_ns, uint64_t *last_ns, int done, int total)
+{
+	uint64_t now = boot_ns();
+
+	if (now - start_ns < 1000000000ull || now - *last_ns < 1000000000ull)
+		return;
+	*last_ns = now;
+	fprintf(stderr, "Attaching probes: %d of %d done (Ctrl-C stops)\n", done, total);
+}
+
 static int run(struct program *prog, const struct options *o)
 {
 	struct rt rt = {.prog = prog, .debug_libbpf = o->d_libbpf, .debug_verifier = o->d_verifier};
@@ -228,6 +242,10 @@ static int run(struct program *prog, const struct options *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	int ntargets = 0;
+	uint64_t attach_start = boot_ns(), last_progress = 0;
+	for (size_t i = 0; i < prog->progs.n; i++)
+		ntargets += (int)((struct prog_desc *)prog->progs.v[i])->targets.n;
 	for (size_t i = 0; i < prog->progs.n && !stop_requested; i++) {
 		struct prog_desc *pd = prog->progs.v[i];
 		if (pd->is_begin || pd->is_end) {
@@ -245,6 +263,7 @@ static int run(struct program *prog, const struct options *o)
 			}
 			nattached++;
 		}
+			attach_progress(attach_start, &last_progress, nattached, ntargets);
 	}
 	if (stop_requested)
 		goto detach;

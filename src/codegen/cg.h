@@ -49,6 +49,8 @@ LLVMValueRef cg_define_map(struct cg *g, const char *name, uint32_t type, uint32
 			   uint32_t key_size, uint32_t value_size);
 /* Return 0 from the program unless cond (i1) holds; continues in a new block. */
 void cg_return_unless(struct cg *g, LLVMValueRef cond);
+/* argN / retval (enum sema_builtin b) from the pt_regs context. */
+LLVMValueRef cg_regs_builtin(struct cg *g, int b);
 
 LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name);

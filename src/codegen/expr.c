@@ -146,16 +146,28 @@ static struct cg_val builtin(struct cg *g, struct node *n)
 		v = cg_helper(g, BPF_FUNC_get_prandom_u32, g->i64, NULL, 0);
 		return scalar(LLVMBuildAnd(g->b, v, cg_const(g, 0xffffffff), ""), n->type);
 	case B_PROBE:
+	case B_FUNC:
+		/* The cookie: probe name index, and the function's in the high half. */
 		if (g->cookie) {
-			return scalar(g->cookie, n->type);
+			v = g->cookie;
 		} else if (g->pd->targets.n == 1) {
 			struct attach_target *t = g->pd->targets.v[0];
-			return scalar(cg_const(g, (int64_t)t->cookie), n->type);
+			v = cg_const(g, (int64_t)t->cookie);
 		} else {
 			LLVMValueRef args[] = {g->ctx_arg};
-			return scalar(cg_helper(g, BPF_FUNC_get_attach_cookie, g->i64, args, 1),
-				      n->type);
+			v = cg_helper(g, BPF_FUNC_get_attach_cookie, g->i64, args, 1);
 		}
+		if (n->op == B_FUNC)
+			return scalar(LLVMBuildLShr(g->b, v, cg_const(g, 32), ""), n->type);
+		return scalar(LLVMBuildAnd(g->b, v, cg_const(g, 0xffffffff), ""), n->type);
+	case B_ARG0:
+	case B_ARG1:
+	case B_ARG2:
+	case B_ARG3:
+	case B_ARG4:
+	case B_ARG5:
+	case B_RETVAL:
+		return scalar(cg_regs_builtin(g, n->op), n->type);
 	default:
 		BUG("builtin %s in codegen", n->str);
 	}

@@ -9,6 +9,7 @@
 
 #include "codegen/cg.h"
 #include "prog/prog.h"
+#include "sema/sema.h"
 
 void cg_return_unless(struct cg *g, LLVMValueRef cond)
 {
@@ -25,6 +26,8 @@ enum {
 	PT_R10 = 56,
 	PT_R9 = 64,
 	PT_R8 = 72,
+	PT_AX = 80,
+	PT_CX = 88,
 	PT_DX = 96,
 	PT_SI = 104,
 	PT_DI = 112,
@@ -87,6 +90,15 @@ static void syscall_prologue(struct cg *g, bool exit)
 				     8);
 	}
 	g->args_base = rec;
+}
+
+LLVMValueRef cg_regs_builtin(struct cg *g, int b)
+{
+	/* x86-64 SysV: arguments in di, si, dx, cx, r8, r9; the result in ax. */
+	static const uint32_t argoff[] = {PT_DI, PT_SI, PT_DX, PT_CX, PT_R8, PT_R9};
+	uint32_t off = b == B_RETVAL ? PT_AX : argoff[b - B_ARG0];
+
+	return cg_load_int(g, cg_gep(g, g->ctx_arg, off), 8, false);
 }
 
 void cg_prologue(struct cg *g)

@@ -15,7 +15,9 @@
 
 extern const struct provider provider_begin, provider_end, provider_tracepoint;
 extern const struct provider provider_rawtracepoint, provider_interval, provider_profile;
-extern const struct provider provider_software;
+extern const struct provider provider_software, provider_uprobe, provider_uretprobe;
+
+int provider_pid;
 
 /* clang-format off */
 static const struct provider *const providers[] = {
@@ -26,6 +28,8 @@ static const struct provider *const providers[] = {
 	&provider_interval,
 	&provider_profile,
 	&provider_software,
+	&provider_uprobe,
+	&provider_uretprobe,
 	NULL,
 };
 /* clang-format on */
@@ -102,6 +106,7 @@ void provider_target_free(struct attach_target *t)
 		return;
 	free(t->name);
 	free(t->target);
+	free(t->func);
 	free(t);
 }
 

@@ -383,8 +383,9 @@ static int target_syscall(const struct attach_target *t, const char *prefix)
  * when a program covers several syscalls of one direction, attach it there
  * once and select the syscalls by number in the program.
  */
-static void tp_prepare(struct prog_desc *pd)
+static void tp_prepare(struct prog_desc *pd, struct program *p)
 {
+	(void)p;
 	static const char *const prefix[] = {"sys_enter_", "sys_exit_"};
 
 	if (pd->targets.n < 2)

@@ -34,7 +34,15 @@ struct provider;
 	X(B_CGROUP, "cgroup")                                                                      \
 	X(B_RAND, "rand")                                                                          \
 	X(B_PROBE, "probe")                                                                        \
-	X(B_ARGS, "args")
+	X(B_ARGS, "args")                                                                          \
+	X(B_ARG0, "arg0")                                                                          \
+	X(B_ARG1, "arg1")                                                                          \
+	X(B_ARG2, "arg2")                                                                          \
+	X(B_ARG3, "arg3")                                                                          \
+	X(B_ARG4, "arg4")                                                                          \
+	X(B_ARG5, "arg5")                                                                          \
+	X(B_RETVAL, "retval")                                                                      \
+	X(B_FUNC, "func")
 
 enum sema_builtin {
 	B_NONE,
