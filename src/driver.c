@@ -51,6 +51,7 @@ static void usage(FILE *f)
 		"    -e PROGRAM         run PROGRAM (FILE '-' reads the program from stdin)\n"
 		"    -o, --output FILE  write tracing output to FILE instead of stdout\n"
 		"    -q, --quiet        do not print the 'Attached N probes' line\n"
+		"    -p PID             attach uprobes to process PID only\n"
 		"    -d, --debug STAGE  dump a stage: tokens, ast, ir, ir-opt, libbpf, verifier, all\n"
 		"    --dry-run          compile, load and attach, then exit without tracing\n"
 		"    --emit-elf FILE    write the generated BPF ELF object to FILE\n"
@@ -113,8 +114,18 @@ static int parse_options(struct options *o, int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+e:ho:qd:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:ho:qd:Vp:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'p': {
+			char *end;
+			long pid = strtol(optarg, &end, 10);
+			if (*end || pid <= 0 || pid > 1 << 22 || kill((pid_t)pid, 0)) {
+				fprintf(stderr, "ERROR: -p %s: no such process\n", optarg);
+				return -1;
+			}
+			provider_pid = (int)pid;
+			break;
+		}
 		case 'e':
 			o->prog_text = optarg;
 			break;

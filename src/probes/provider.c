@@ -16,6 +16,7 @@
 extern const struct provider provider_begin, provider_end, provider_tracepoint;
 extern const struct provider provider_rawtracepoint, provider_interval, provider_profile;
 extern const struct provider provider_software, provider_uprobe, provider_uretprobe;
+extern const struct provider provider_kprobe, provider_kretprobe;
 
 int provider_pid;
 
@@ -30,6 +31,8 @@ static const struct provider *const providers[] = {
 	&provider_software,
 	&provider_uprobe,
 	&provider_uretprobe,
+	&provider_kprobe,
+	&provider_kretprobe,
 	NULL,
 };
 /* clang-format on */

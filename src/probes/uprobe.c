@@ -117,6 +117,8 @@ char *uprobe_resolve_binary(const char *bin, int pid)
 			const char *base = path ? strrchr(path, '/') + 1 : NULL;
 			size_t n = strlen(bin);
 
+			if (base && !strncmp(base, "lib", 3) && strncmp(bin, "lib", 3))
+				base += 3; /* "sondetest" names libsondetest.so too */
 			if (base && !strncmp(base, bin, n) &&
 			    (base[n] == '.' || base[n] == '-' || !base[n]))
 				found = xstrdup(path);
