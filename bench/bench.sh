@@ -8,7 +8,10 @@
 #       tool loads (kernel.bpf_stats_enabled=1), for
 #       `@[comm] = count()` and `@[tid] = hist(nsecs & 0xffff)` on
 #       sys_enter_getppid while a loop calls getppid() EVENTS times
-#   (c) kernel.bpf_stats_enabled is restored afterwards.
+#   (c) wide attach: wall time of
+#       `tracepoint:syscalls:sys_enter_* { @[probe] = count(); } BEGIN { exit(); }`
+#       (about 360 tracepoints attached and detached; one run each)
+#   (d) kernel.bpf_stats_enabled is restored afterwards.
 #
 # Usage: sudo bench/bench.sh [-n RUNS] [-e EVENTS] [--sonde PATH] [--bpftrace PATH]
 set -euo pipefail
@@ -22,7 +25,7 @@ while [ $# -gt 0 ]; do
 	-e) events=$2; shift 2 ;;
 	--sonde) sonde=$2; shift 2 ;;
 	--bpftrace) bpftrace=$2; shift 2 ;;
-	-h|--help) sed -n '3,14p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,17p' "$0"; exit 0 ;;
 	*) echo "bench: unknown argument $1" >&2; exit 1 ;;
 	esac
 done
@@ -139,6 +142,21 @@ probes = [
     ("@[tid] = hist(nsecs & 0xffff) (ns/event)",
      "tracepoint:syscalls:sys_enter_getppid { @[tid] = hist(nsecs & 0xffff); }"),
 ]
+WIDE = "tracepoint:syscalls:sys_enter_* { @[probe] = count(); } BEGIN { exit(); }"
+
+
+def wide(path):
+    """Wall time (s) of attaching and detaching every sys_enter tracepoint."""
+    t0 = time.monotonic()
+    r = subprocess.run([path, "-e", WIDE], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - t0 if r.returncode == 0 else None
+
+
+w = {name: wide(path) for name, path in tools}
+rows.append(("sys_enter_* attach+detach (s)", fmt(w["sonde"], ".3f"),
+             fmt(w["bpftrace"], ".3f"), ratio(w["sonde"], w["bpftrace"])))
+
 for label, prog in probes:
     r = {name: per_event(path, prog) for name, path in tools}
     rows.append((label, fmt(r["sonde"], ".0f"), fmt(r["bpftrace"], ".0f"),

@@ -55,6 +55,7 @@ static void usage(FILE *f)
 		   "    -o, --output FILE  write tracing output to FILE instead of stdout\n"
 		   "    -f, --format FMT   output format: text (default), json or folded\n"
 		   "    -B MODE            output buffering: line (default), full or none\n"
+		   "    -p, --pid PID      trace uprobes in process PID\n"
 		   "    -q, --quiet        do not print the 'Attached N probes' line\n"
 		   "    -v, --verbose      verbose messages (program contract, attach details)\n"
 		   "    -k, --warnings     report runtime helper errors as warnings\n"
@@ -161,6 +162,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 	};
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
+		{"pid", required_argument, NULL, 'p'},
 		{"version", no_argument, NULL, 'V'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -183,8 +185,18 @@ static int parse_options(struct options *o, int argc, char **argv)
 
 	o->buffering = _IOLBF;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:ho:qd:Vf:B:vkI:b", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:ho:qd:Vf:B:vkI:bp:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'p': {
+			char *end;
+			long pid = strtol(optarg, &end, 10);
+			if (*end || pid <= 0 || pid > 1 << 22 || kill((pid_t)pid, 0)) {
+				fprintf(stderr, "ERROR: -p %s: no such process\n", optarg);
+				return -1;
+			}
+			provider_pid = (int)pid;
+			break;
+		}
 		case 'e':
 			o->prog_text = optarg;
 			break;
@@ -307,6 +319,20 @@ static int run_special(struct rt *rt, bool begin)
 }
 
 /* Load, attach, trace, report. Returns the exit status. */
+/*
+ * Attaching can take long (a slow provider, thousands of targets): after a
+ * second, say how far it got, at most once a second.
+ */
+static void attach_progress(uint64_t start_ns, uint64_t *last_ns, int done, int total)
+{
+	uint64_t now = boot_ns();
+
+	if (now - start_ns < 1000000000ull || now - *last_ns < 1000000000ull)
+		return;
+	*last_ns = now;
+	fprintf(stderr, "Attaching probes: %d of %d done (Ctrl-C stops)\n", done, total);
+}
+
 static int run(struct program *prog, const struct options *o)
 {
 	struct rt rt = {.prog = prog, .debug_libbpf = o->d_libbpf, .debug_verifier = o->d_verifier};
@@ -338,6 +364,10 @@ static int run(struct program *prog, const struct options *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	int ntargets = 0;
+	uint64_t attach_start = boot_ns(), last_progress = 0;
+	for (size_t i = 0; i < prog->progs.n; i++)
+		ntargets += (int)((struct prog_desc *)prog->progs.v[i])->targets.n;
 	for (size_t i = 0; i < prog->progs.n && !stop_requested; i++) {
 		struct prog_desc *pd = prog->progs.v[i];
 		if (pd->is_begin || pd->is_end) {
@@ -355,6 +385,7 @@ static int run(struct program *prog, const struct options *o)
 			}
 			nattached++;
 		}
+			attach_progress(attach_start, &last_progress, nattached, ntargets);
 	}
 	if (stop_requested)
 		goto detach;

@@ -44,9 +44,20 @@ struct cg {
 	LLVMValueRef frame; /* variable frame, when the probe has callbacks */
 	uint32_t *var_off;  /* frame offset of each variable */
 	int ncallbacks;
+	/* Set by cg_prologue when args/cookie do not come from ctx (NULL: native). */
+	LLVMValueRef args_base, cookie;
 };
 
 /* bpf.c: BPF verbs */
+/* prologue.c: context set-up and filters before the probe body. */
+void cg_prologue(struct cg *g);
+LLVMValueRef cg_define_map(struct cg *g, const char *name, uint32_t type, uint32_t max,
+			   uint32_t key_size, uint32_t value_size);
+/* Return 0 from the program unless cond (i1) holds; continues in a new block. */
+void cg_return_unless(struct cg *g, LLVMValueRef cond);
+/* argN / retval (enum sema_builtin b) from the pt_regs context. */
+LLVMValueRef cg_regs_builtin(struct cg *g, int b);
+
 LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name);
 void cg_memset0(struct cg *g, LLVMValueRef p, uint32_t size);

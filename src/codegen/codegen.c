@@ -63,6 +63,12 @@ static LLVMValueRef define_map(struct cg *g, const char *name, uint32_t type, ui
 	return gv;
 }
 
+LLVMValueRef cg_define_map(struct cg *g, const char *name, uint32_t type, uint32_t max,
+			   uint32_t key_size, uint32_t value_size)
+{
+	return define_map(g, name, type, max, key_size, value_size);
+}
+
 static void define_maps(struct cg *g)
 {
 	struct program *p = g->prog;
@@ -132,6 +138,7 @@ static void define_probe(struct cg *g, struct node *probe)
 		alloc_vars(g, probe->c);
 	}
 	LLVMPositionBuilderAtEnd(g->b, body);
+	cg_prologue(g);
 	if (probe->b) {
 		LLVMValueRef c = cg_cond(g, probe->b);
 		LLVMBasicBlockRef yes = cg_block(g, "pred_true"), no = cg_block(g, "pred_false");
@@ -146,6 +153,7 @@ static void define_probe(struct cg *g, struct node *probe)
 	g->vars = NULL;
 	g->di_sp = NULL;
 	cg_frame_free(g);
+	g->args_base = g->cookie = NULL;
 }
 
 /* Allocate variable slots lazily: walk the probe for vars, sized by final type. */

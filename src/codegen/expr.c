@@ -146,14 +146,28 @@ static struct cg_val builtin(struct cg *g, struct node *n)
 		v = cg_helper(g, BPF_FUNC_get_prandom_u32, g->i64, NULL, 0);
 		return scalar(LLVMBuildAnd(g->b, v, cg_const(g, 0xffffffff), ""), n->type);
 	case B_PROBE:
-		if (g->pd->targets.n == 1) {
+	case B_FUNC:
+		/* The cookie: probe name index, and the function's in the high half. */
+		if (g->cookie) {
+			v = g->cookie;
+		} else if (g->pd->targets.n == 1) {
 			struct attach_target *t = g->pd->targets.v[0];
-			return scalar(cg_const(g, (int64_t)t->cookie), n->type);
+			v = cg_const(g, (int64_t)t->cookie);
 		} else {
 			LLVMValueRef args[] = {g->ctx_arg};
-			return scalar(cg_helper(g, BPF_FUNC_get_attach_cookie, g->i64, args, 1),
-				      n->type);
+			v = cg_helper(g, BPF_FUNC_get_attach_cookie, g->i64, args, 1);
 		}
+		if (n->op == B_FUNC)
+			return scalar(LLVMBuildLShr(g->b, v, cg_const(g, 32), ""), n->type);
+		return scalar(LLVMBuildAnd(g->b, v, cg_const(g, 0xffffffff), ""), n->type);
+	case B_ARG0:
+	case B_ARG1:
+	case B_ARG2:
+	case B_ARG3:
+	case B_ARG4:
+	case B_ARG5:
+	case B_RETVAL:
+		return scalar(cg_regs_builtin(g, n->op), n->type);
 	case B_KSTACK:
 	case B_USTACK:
 		return cg_stack_value(g, n);
@@ -165,7 +179,8 @@ static struct cg_val builtin(struct cg *g, struct node *n)
 static struct cg_val args_field(struct cg *g, struct node *n)
 {
 	struct arg_field *f = n->sema;
-	LLVMValueRef p = cg_gep(g, g->ctx_arg, f->offset);
+	LLVMValueRef rec = g->args_base ? g->args_base : g->ctx_arg;
+	LLVMValueRef p = cg_gep(g, rec, f->offset);
 
 	switch (f->kind) {
 	case ARGF_INT:
@@ -176,7 +191,7 @@ static struct cg_val args_field(struct cg *g, struct node *n)
 		/* u32: high 16 bits length, low 16 bits offset from the record start */
 		LLVMValueRef loc = cg_load_int(g, p, 4, false);
 		LLVMValueRef off = LLVMBuildAnd(g->b, loc, cg_const(g, 0xffff), "");
-		LLVMValueRef base = LLVMBuildPtrToInt(g->b, g->ctx_arg, g->i64, "");
+		LLVMValueRef base = LLVMBuildPtrToInt(g->b, rec, g->i64, "");
 		return scalar(LLVMBuildAdd(g->b, base, off, "data_loc"), n->type);
 	}
 	case ARGF_CHARS: {

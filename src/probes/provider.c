@@ -15,7 +15,10 @@
 
 extern const struct provider provider_begin, provider_end, provider_tracepoint;
 extern const struct provider provider_rawtracepoint, provider_interval, provider_profile;
-extern const struct provider provider_software;
+extern const struct provider provider_software, provider_uprobe, provider_uretprobe;
+extern const struct provider provider_kprobe, provider_kretprobe;
+
+int provider_pid;
 
 /* clang-format off */
 static const struct provider *const providers[] = {
@@ -26,6 +29,10 @@ static const struct provider *const providers[] = {
 	&provider_interval,
 	&provider_profile,
 	&provider_software,
+	&provider_uprobe,
+	&provider_uretprobe,
+	&provider_kprobe,
+	&provider_kretprobe,
 	NULL,
 };
 /* clang-format on */
@@ -102,6 +109,7 @@ void provider_target_free(struct attach_target *t)
 		return;
 	free(t->name);
 	free(t->target);
+	free(t->func);
 	free(t);
 }
 

@@ -12,6 +12,8 @@
 struct bpf_program;
 struct bpf_link;
 struct provider;
+struct prog_desc;
+struct program;
 
 /* One concrete attach point after wildcard expansion. */
 struct attach_target {
@@ -23,7 +25,20 @@ struct attach_target {
 	uint64_t period; /* interval/profile: period in ns, or frequency in Hz when freq */
 	bool freq;
 	uint64_t cookie; /* BPF cookie: index of `name` in program.probe_names */
+	int sys_nr;	 /* PROG_CTX_SYSCALL_*: syscall number + 1; 0 otherwise */
+	uint64_t offset; /* uprobe/usdt: file offset; kprobe: offset in the function */
+	char *func;	 /* uprobe/kprobe: the function, for `func` (cookie >> 32) */
 };
+
+/* Which pt_regs builtins a provider's context offers. */
+enum provider_regs {
+	PROVIDER_REGS_NONE,
+	PROVIDER_REGS_ARGS,   /* arg0..arg5 */
+	PROVIDER_REGS_RETVAL, /* retval */
+};
+
+/* -p PID (0: none): uprobes attach in that process. Set by the driver. */
+extern int provider_pid;
 
 /* A field of a tracepoint's (or other provider's) typed `args`. */
 enum arg_field_kind {
@@ -52,6 +67,7 @@ struct provider {
 	const char *const *aliases; /* NULL-terminated: "t", ... */
 	const char *section;	    /* libbpf ELF section giving the program type */
 	bool has_args;		    /* `args` is meaningful */
+	int ctx_regs;		    /* enum provider_regs */
 	/*
 	 * Expand the parts of one attach point (after the provider name,
 	 * split on ':') into targets appended to `out` (struct attach_target *,
@@ -72,6 +88,12 @@ struct provider {
 	 */
 	int (*attach)(struct bpf_program *prog, const struct attach_target *t, struct vec *links,
 		      struct strbuf *err);
+	/*
+	 * Optional: called by sema once all targets of pd are expanded, to
+	 * choose another section/ctx_kind (e.g. one raw tracepoint for many
+	 * syscall tracepoints).
+	 */
+	void (*prepare)(struct prog_desc *pd, struct program *p);
 };
 
 /* Find a provider by name or alias, case-insensitively; NULL if none. */

@@ -12,9 +12,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <unistd.h>
 
+#include "prog/prog.h"
 #include "probes/provider.h"
+#include "probes/syscalls.h"
 
 /* ---- expansion ---- */
 
@@ -343,6 +347,145 @@ static int tp_fields(const struct attach_target *t, struct vec *out, struct strb
 	return (int)fmt->fields.n;
 }
 
+/* ---- many syscall tracepoints through one raw tracepoint ---- */
+
+static int syscall_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct syscall_nr *)elem)->name);
+}
+
+int syscall_nr_by_name(const char *name)
+{
+	const struct syscall_nr *e;
+
+	if (!syscall_table_len)
+		return -1;
+	e = bsearch(name, syscall_table, syscall_table_len, sizeof(*e), syscall_cmp);
+	return e ? e->nr : -1;
+}
+
+/* "syscalls:sys_enter_X" -> nr of X when prefix matches, else -1. */
+static int target_syscall(const struct attach_target *t, const char *prefix)
+{
+	static const char cat[] = "syscalls:";
+
+	if (strncmp(t->target, cat, sizeof(cat) - 1) ||
+	    strncmp(t->target + sizeof(cat) - 1, prefix, strlen(prefix)))
+		return -1;
+	return syscall_nr_by_name(t->target + sizeof(cat) - 1 + strlen(prefix));
+}
+
+/*
+ * Closing a perf tracepoint event waits for an RCU grace period under the
+ * kernel's event_mutex (about 70 ms each, serialised), so detaching 360
+ * syscall tracepoints takes 26 s. The syscall events all hang off the
+ * sys_enter/sys_exit raw tracepoints, whose links detach asynchronously:
+ * when a program covers several syscalls of one direction, attach it there
+ * once and select the syscalls by number in the program.
+ */
+static void tp_prepare(struct prog_desc *pd, struct program *p)
+{
+	(void)p;
+	static const char *const prefix[] = {"sys_enter_", "sys_exit_"};
+
+	if (pd->targets.n < 2)
+		return;
+	for (int dir = 0; dir < 2; dir++) {
+		size_t i;
+
+		for (i = 0; i < pd->targets.n; i++)
+			if (target_syscall(pd->targets.v[i], prefix[dir]) < 0)
+				break;
+		if (i < pd->targets.n)
+			continue;
+		for (i = 0; i < pd->targets.n; i++) {
+			struct attach_target *t = pd->targets.v[i];
+
+			t->sys_nr = target_syscall(t, prefix[dir]) + 1;
+		}
+		pd->section = "raw_tp";
+		pd->ctx_kind = dir ? PROG_CTX_SYSCALL_EXIT : PROG_CTX_SYSCALL_ENTER;
+		return;
+	}
+}
+
+/* A program attached to its raw tracepoint, for this run. */
+struct raw_prog {
+	const struct bpf_program *prog;
+	int map_fd; /* its nr -> cookie map */
+};
+
+static struct vec raw_attached; /* struct raw_prog * */
+
+/* libbpf 1.1 has no bpf_program__object(): find the map through the kernel. */
+static int syscall_map_fd(const struct bpf_program *prog)
+{
+	char *want = xasprintf(PROG_SYSCALL_MAP_FMT, bpf_program__name(prog));
+	struct bpf_prog_info info = {0};
+	uint32_t ids[64], len = sizeof(info);
+	int fd = -1;
+
+	info.nr_map_ids = 64;
+	info.map_ids = (uint64_t)(uintptr_t)ids;
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+		goto out;
+	for (uint32_t i = 0; i < info.nr_map_ids && i < 64 && fd < 0; i++) {
+		struct bpf_map_info mi = {0};
+		uint32_t mlen = sizeof(mi);
+		int mfd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (mfd < 0)
+			continue;
+		/* Kernel names are cut to BPF_OBJ_NAME_LEN - 1 characters. */
+		if (!bpf_obj_get_info_by_fd(mfd, &mi, &mlen) &&
+		    !strncmp(mi.name, want, sizeof(mi.name) - 1))
+			fd = mfd;
+		else
+			close(mfd);
+	}
+out:
+	free(want);
+	return fd;
+}
+
+static int tp_attach_syscall(struct bpf_program *prog, const struct attach_target *t,
+			     struct vec *links, struct strbuf *err)
+{
+	bool exit = strstr(t->target, ":sys_exit_") != NULL;
+	uint32_t key = (uint32_t)(t->sys_nr - 1);
+	uint64_t val = t->cookie + 1;
+	struct raw_prog *rp = NULL;
+	struct bpf_link *link;
+
+	for (size_t i = 0; i < raw_attached.n && !rp; i++)
+		if (((struct raw_prog *)raw_attached.v[i])->prog == prog)
+			rp = raw_attached.v[i];
+	if (!rp) {
+		int fd = syscall_map_fd(prog);
+
+		if (fd < 0) {
+			sb_printf(err, "cannot attach to %s: its syscall map is missing", t->name);
+			return -1;
+		}
+		link = bpf_program__attach_raw_tracepoint(prog, exit ? "sys_exit" : "sys_enter");
+		if (!link) {
+			sb_printf(err, "cannot attach to %s: %s", t->name, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		vec_push(links, link);
+		rp = xcalloc(1, sizeof(*rp));
+		rp->prog = prog;
+		rp->map_fd = fd;
+		vec_push(&raw_attached, rp);
+	}
+	if (key >= PROG_SYSCALL_MAX || bpf_map_update_elem(rp->map_fd, &key, &val, BPF_ANY)) {
+		sb_printf(err, "cannot attach to %s: %s", t->name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- attach ---- */
 
 static int tp_attach(struct bpf_program *prog, const struct attach_target *t, struct vec *links,
@@ -353,6 +496,8 @@ static int tp_attach(struct bpf_program *prog, const struct attach_target *t, st
 	struct bpf_link *link;
 	char *cat;
 
+	if (t->sys_nr)
+		return tp_attach_syscall(prog, t, links, err);
 	if (!colon) {
 		sb_printf(err, "bad tracepoint name: %s", t->target);
 		return -1;
@@ -378,4 +523,5 @@ const struct provider provider_tracepoint = {
 	.expand = tp_expand,
 	.fields = tp_fields,
 	.attach = tp_attach,
+	.prepare = tp_prepare,
 };

@@ -91,6 +91,25 @@ struct event_desc {
 struct provider;
 struct attach_target;
 
+/*
+ * What a program's context is, when codegen must find args and the cookie
+ * some other way than from the provider's native context.
+ */
+enum prog_ctx {
+	PROG_CTX_NATIVE,
+	/*
+	 * A raw tracepoint on sys_enter/sys_exit standing in for many
+	 * syscalls:sys_{enter,exit}_* tracepoints: the prologue builds the
+	 * tracepoint record on the stack and takes the cookie (+1, 0: not
+	 * traced) from the array map PROG_SYSCALL_MAP_FMT indexed by nr.
+	 */
+	PROG_CTX_SYSCALL_ENTER,
+	PROG_CTX_SYSCALL_EXIT,
+};
+
+#define PROG_SYSCALL_MAP_FMT "sc_%s" /* %s: prog_desc.func_name */
+#define PROG_SYSCALL_MAX     1024
+
 /* One BPF program: the code of one probe body, attached at every target. */
 struct prog_desc {
 	const char *func_name; /* ELF symbol of the program */
@@ -99,6 +118,7 @@ struct prog_desc {
 	struct vec targets; /* struct attach_target * */
 	bool is_begin, is_end;
 	int probe_index; /* source order, for BEGIN/END ordering */
+	int ctx_kind;    /* enum prog_ctx, set by the provider's prepare() */
 };
 
 /* ELF symbol of user map `id` (codegen defines it, the runtime finds it). */

@@ -136,6 +136,8 @@ static enum sema_builtin builtin_lookup(const char *name)
 			return (enum sema_builtin)i;
 	return B_NONE;
 }
+static const struct type *sema_regs_builtin(struct sctx *s, struct node *n, enum sema_builtin b);
+
 
 static const struct type *builtin_type(struct sctx *s, struct node *n)
 {
@@ -158,6 +160,15 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 		return type_string(16);
 	case B_PROBE:
 		return type_probe();
+	case B_ARG0:
+	case B_ARG1:
+	case B_ARG2:
+	case B_ARG3:
+	case B_ARG4:
+	case B_ARG5:
+	case B_RETVAL:
+	case B_FUNC:
+		return sema_regs_builtin(s, n, b);
 	case B_ARGS:
 		sema_err(s, n, "args cannot be used as a value; access a field, e.g. args.%s",
 			 s->fields && s->fields->n ? ((struct arg_field *)s->fields->v[0])->name
@@ -186,6 +197,23 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 			return type_none();
 		}
 	sema_err(s, n, "Unknown identifier: '%s'", n->str);
+	return type_none();
+}
+
+/* argN, retval and func of probes whose context is the traced pt_regs. */
+static const struct type *sema_regs_builtin(struct sctx *s, struct node *n, enum sema_builtin b)
+{
+	const struct provider *prov = s->pd ? s->pd->prov : NULL;
+	int want = b == B_RETVAL ? PROVIDER_REGS_RETVAL : PROVIDER_REGS_ARGS;
+
+	if (b == B_FUNC) {
+		if (prov && prov->ctx_regs != PROVIDER_REGS_NONE)
+			return type_probe();
+	} else if (prov && prov->ctx_regs == want) {
+		return type_int(8, false);
+	}
+	sema_err(s, n, "The %s builtin can not be used with '%s' probes", n->str,
+		 prov ? prov->name : "these");
 	return type_none();
 }
 
@@ -744,6 +772,8 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 		pd->section = pd->prov->section;
 		pd->is_begin = !strcmp(pd->prov->name, "BEGIN");
 		pd->is_end = !strcmp(pd->prov->name, "END");
+		if (pd->prov->prepare)
+			pd->prov->prepare(pd, p);
 	}
 	vec_push(&p->progs, pd);
 }

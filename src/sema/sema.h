@@ -40,6 +40,14 @@ struct provider;
 	X(B_ARGS, "args")                                                                          \
 	X(B_KSTACK, "kstack")                                                                      \
 	X(B_USTACK, "ustack") \
+	X(B_ARG0, "arg0")                                                                          \
+	X(B_ARG1, "arg1")                                                                          \
+	X(B_ARG2, "arg2")                                                                          \
+	X(B_ARG3, "arg3")                                                                          \
+	X(B_ARG4, "arg4")                                                                          \
+	X(B_ARG5, "arg5")                                                                          \
+	X(B_RETVAL, "retval")                                                                      \
+	X(B_FUNC, "func") \
 	SEMA_BUILTINS_MORE(X)
 
 /* Builtins of sema/builtins.c and codegen/builtins.c. */

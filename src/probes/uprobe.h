@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* uprobe helpers shared with usdt and the tests. */
+#ifndef SONDE_UPROBE_H
+#define SONDE_UPROBE_H
+
+#include "probes/provider.h"
+
+struct uprobe_sym {
+	char *name;
+	char *demangled; /* C++ names; NULL otherwise */
+	uint64_t addr, size;
+	uint64_t offset; /* file offset, what the kernel's uprobe wants */
+};
+
+/*
+ * A binary named in a probe -> absolute path (malloc'd), or NULL: a path,
+ * a library mapped in pid (pid > 0), a program in $PATH, a library's
+ * short name in the usual library directories.
+ */
+char *uprobe_resolve_binary(const char *bin, int pid);
+/* Function symbols of an ELF file (struct uprobe_sym *), deduplicated by name. */
+int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err);
+void uprobe_syms_free(struct vec *syms);
+int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid, struct vec *out,
+		     struct strbuf *err);
+int uprobe_attach_at(struct bpf_program *prog, const struct attach_target *t, bool ret,
+		     struct vec *links, struct strbuf *err);
+
+#endif
