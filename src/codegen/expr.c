@@ -15,7 +15,7 @@ static struct cg_val scalar(LLVMValueRef v, const struct type *t)
 static bool in_memory(const struct type *t)
 {
 	return t->kind == T_STRING || t->kind == T_TUPLE || t->kind == T_AGG ||
-	       t->kind == T_BUFFER;
+	       t->kind == T_BUFFER || t->kind == T_RECORD || t->kind == T_ARRAY;
 }
 
 static struct cg_val string_lit(struct cg *g, struct node *n)
@@ -32,7 +32,10 @@ static struct cg_val string_lit(struct cg *g, struct node *n)
 			chunk |= (uint64_t)c << (8 * i);
 		}
 		cg_store_int(g, cg_gep(g, buf, off), cg_const(g, (int64_t)chunk),
-			     take == 8 ? 8 : take >= 4 ? 4 : take >= 2 ? 2 : 1);
+			     take == 8	 ? 8
+			     : take >= 4 ? 4
+			     : take >= 2 ? 2
+					 : 1);
 		if (take != 8 && take != 4 && take != 2 && take != 1) {
 			/* odd tail: store byte by byte */
 			for (uint32_t i = 0; i < take; i++)
@@ -261,6 +264,8 @@ static struct cg_val binop(struct cg *g, struct node *n)
 {
 	if (n->op == OP_LAND || n->op == OP_LOR)
 		return logical(g, n);
+	if ((n->op == '+' || n->op == '-') && n->type->kind == T_PTR)
+		return cg_ptr_arith(g, n);
 	struct cg_val a = cg_expr(g, n->a), b = cg_expr(g, n->b);
 	LLVMValueRef r;
 
@@ -354,7 +359,8 @@ static LLVMValueRef fit(struct cg *g, LLVMValueRef v, const struct type *t)
 		return v;
 	LLVMTypeRef nt = LLVMIntTypeInContext(g->ctx, t->size * 8);
 	LLVMValueRef tr = LLVMBuildTrunc(g->b, v, nt, "");
-	return t->is_signed ? LLVMBuildSExt(g->b, tr, g->i64, "") : LLVMBuildZExt(g->b, tr, g->i64, "");
+	return t->is_signed ? LLVMBuildSExt(g->b, tr, g->i64, "")
+			    : LLVMBuildZExt(g->b, tr, g->i64, "");
 }
 
 static struct cg_val incdec(struct cg *g, struct node *n)
@@ -480,6 +486,8 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_BINOP:
 		return binop(g, n);
 	case N_UNOP: {
+		if (n->op == '*' || n->op == '&')
+			return cg_c_expr(g, n);
 		struct cg_val a = cg_expr(g, n->a);
 		switch (n->op) {
 		case '-':
@@ -506,10 +514,15 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_RECORD:
 	case N_INDEX:
 	case N_IF:
+		if (n->kind == N_INDEX &&
+		    (n->a->type->kind == T_PTR || n->a->type->kind == T_ARRAY))
+			return cg_c_expr(g, n);
 		return cg_lang_expr(g, n);
 	case N_FIELD: {
 		if (n->a->kind == N_IDENT && n->a->op == B_ARGS)
 			return args_field(g, n);
+		if (n->op == SEMA_CFIELD)
+			return cg_c_expr(g, n);
 		struct cg_val a = cg_expr(g, n->a);
 		const struct type_field *f = &a.t->fields[n->id];
 		return cg_load_as(g, cg_gep(g, a.v, f->offset), f->type);

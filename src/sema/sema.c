@@ -11,10 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const builtin_names[] = {
-	[B_NONE] = "",
+static const char *const builtin_names[] = {[B_NONE] = "",
 #define X(e, s) [e] = s,
-	SEMA_BUILTINS(X)
+					    SEMA_BUILTINS(X)
 #undef X
 };
 
@@ -169,9 +168,10 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 		return sema_builtin_more(s, n, b);
 	}
 	static const char *const later[] = {
-		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "retval", "func", "kstack", "ustack",
-		"curtask", "cpid", "ppid", "username", "ncpus", "jiffies", "numaid", "usermode",
-		"ctx", "probetype", "pcomm", "sarg0", "cgroup_path",
+		"arg0",	  "arg1",      "arg2",	 "arg3",    "arg4",	   "arg5",
+		"retval", "func",      "kstack", "ustack",  "curtask",	   "cpid",
+		"ppid",	  "username",  "ncpus",	 "jiffies", "numaid",	   "usermode",
+		"ctx",	  "probetype", "pcomm",	 "sarg0",   "cgroup_path",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(later); i++)
 		if (!strcmp(later[i], n->str)) {
@@ -265,6 +265,8 @@ static const struct type *binop(struct sctx *s, struct node *n)
 			return type_bool();
 		break;
 	default:
+		if ((n->op == '+' || n->op == '-') && (a->kind == T_PTR || b->kind == T_PTR))
+			return sema_ptr_arith(s, n, a, b);
 		if (is_int(a) && is_int(b))
 			return arith_result(a, b);
 		break;
@@ -368,16 +370,15 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		break;
 	case N_UNOP: {
 		if (n->op == '*' || n->op == '&') {
-			sema_expr(s, n->a);
-			sema_unsupported(s, n, n->op == '*' ? "pointer dereference" : "address-of");
+			t = sema_c_unop(s, n);
 			break;
 		}
 		const struct type *a = sema_expr(s, n->a);
 		if (!is_known(a))
 			break;
 		if (!is_int(a)) {
-			sema_err(s, n, "The %s operator cannot be applied to %s", ast_op_name(n->op),
-				 type_str(a));
+			sema_err(s, n, "The %s operator cannot be applied to %s",
+				 ast_op_name(n->op), type_str(a));
 			break;
 		}
 		t = n->op == '!' ? type_bool() : n->op == '-' ? type_int(8, true) : sema_norm(a);
@@ -436,7 +437,7 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 				sema_err(s, n, "%s has no field '%s'", type_str(a), n->str);
 			break;
 		}
-		sema_unsupported(s, n, "field access on this type");
+		t = sema_c_field(s, n, a);
 		break;
 	}
 	case N_TUPLE: {
@@ -468,8 +469,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			unsigned size;
 			bool sign;
 		} ints[] = {
-			{"int8", 1, true},   {"int16", 2, true},  {"int32", 4, true},
-			{"int64", 8, true},  {"uint8", 1, false}, {"uint16", 2, false},
+			{"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},
+			{"int64", 8, true},   {"uint8", 1, false},  {"uint16", 2, false},
 			{"uint32", 4, false}, {"uint64", 8, false},
 		};
 		if (ty->kind == N_TYPE && ty->ival == 0 && !ty->b) {
@@ -480,7 +481,7 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 				t = type_bool();
 		}
 		if (t->kind == T_NONE) {
-			sema_unsupported(s, n, "this cast");
+			t = sema_cast_c(s, n, a);
 			break;
 		}
 		if (is_known(a) && !is_int(a)) {
@@ -493,10 +494,10 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		sema_positional(s, n);
 		return sema_expr(s, n);
 	case N_SIZEOF:
-		sema_unsupported(s, n, "sizeof");
+		t = sema_sizeof(s, n);
 		break;
 	case N_OFFSETOF:
-		sema_unsupported(s, n, "offsetof");
+		t = sema_offsetof(s, n);
 		break;
 	case N_TYPEOF:
 		sema_unsupported(s, n, "typeof");
@@ -539,7 +540,8 @@ static void assign(struct sctx *s, struct node *n)
 		const struct type *l = lvalue_int(s, lv, "compound assignment");
 		const struct type *r = sema_expr(s, n->b);
 		if (is_known(l) && is_known(r) && !is_int(r))
-			sema_err(s, n->b, "Type mismatch for %s=: the right side is %s, not an integer",
+			sema_err(s, n->b,
+				 "Type mismatch for %s=: the right side is %s, not an integer",
 				 ast_op_name(n->op), type_str(r));
 		return;
 	}
@@ -558,18 +560,20 @@ static void assign(struct sctx *s, struct node *n)
 		} else if (v->typed) {
 			if (!sema_unify(sema_norm(v->type), sema_norm(r)) &&
 			    !(is_int(v->type) && is_int(r))) {
-				sema_err(s, n,
-					 "Type mismatch for %s: trying to assign value of type '%s' "
-					 "when variable already has a type '%s'",
-					 lv->str, type_str(r), type_str(v->type));
+				sema_err(
+					s, n,
+					"Type mismatch for %s: trying to assign value of type '%s' "
+					"when variable already has a type '%s'",
+					lv->str, type_str(r), type_str(v->type));
 				return;
 			}
 			if (v->type->kind == T_STRING && r->kind == T_STRING &&
 			    r->size > v->type->size)
-				sema_err(s, n,
-					 "Type mismatch for %s: trying to assign value of type '%s' "
-					 "when variable already has a type '%s'",
-					 lv->str, type_str(r), type_str(v->type));
+				sema_err(
+					s, n,
+					"Type mismatch for %s: trying to assign value of type '%s' "
+					"when variable already has a type '%s'",
+					lv->str, type_str(r), type_str(v->type));
 		} else if (is_known(v->type)) {
 			const struct type *u =
 				is_int(v->type) && is_int(r) && r->kind != T_BOOL
@@ -577,11 +581,14 @@ static void assign(struct sctx *s, struct node *n)
 					: sema_unify(v->type, r->kind == T_INT ? sema_norm(r) : r);
 			if (!u || (v->type->kind == T_STRING && r->size > v->type->size)) {
 				if (u && v->type->kind == T_STRING) {
-					v->type = u; /* grow: codegen sizes the slot from the final type */
+					v->type = u; /* grow: codegen sizes the slot from the final
+							type */
 				} else {
 					sema_err(s, n,
-						 "Type mismatch for %s: trying to assign value of type "
-						 "'%s' when variable already contains a value of type '%s'",
+						 "Type mismatch for %s: trying to assign value of "
+						 "type "
+						 "'%s' when variable already contains a value of "
+						 "type '%s'",
 						 lv->str, type_str(r), type_str(v->type));
 					return;
 				}
@@ -703,10 +710,11 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			diag_error(s->d, &ap->loc, "Invalid probe: '%s'", ap->str);
 		} else if (!prov) {
 			static const char *const later[] = {
-				"kprobe", "k", "kretprobe", "kr", "uprobe", "u", "uretprobe", "ur",
-				"usdt", "U", "fentry", "f", "fexit", "fr", "kfunc", "kretfunc",
-				"rawtracepoint", "rt", "software", "s", "hardware", "h",
-				"watchpoint", "w", "iter", "it", "self", "test", "bench",
+				"kprobe",    "k",  "kretprobe", "kr",	    "uprobe",	     "u",
+				"uretprobe", "ur", "usdt",	"U",	    "fentry",	     "f",
+				"fexit",     "fr", "kfunc",	"kretfunc", "rawtracepoint", "rt",
+				"software",  "s",  "hardware",	"h",	    "watchpoint",    "w",
+				"iter",	     "it", "self",	"test",	    "bench",
 			};
 			bool known = false;
 			for (size_t i = 0; i < ARRAY_SIZE(later); i++)
@@ -727,7 +735,8 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			sb_reset(&err);
 			size_t before = pd->targets.n;
 			if (prov->expand(prov, parts + 1, n - 1, &pd->targets, &err) < 0)
-				diag_error(s->d, &ap->loc, "%s", err.buf ? err.buf : "invalid probe");
+				diag_error(s->d, &ap->loc, "%s",
+					   err.buf ? err.buf : "invalid probe");
 			for (size_t i = before; i < pd->targets.n; i++) {
 				struct attach_target *t = pd->targets.v[i];
 				t->cookie = (uint64_t)prog_probe_name(p, t->name);
@@ -781,7 +790,8 @@ static struct vec *probe_fields(struct sctx *s, struct node *probe, struct prog_
 	for (size_t i = 0; i < pd->targets.n; i++) {
 		struct vec tf = {0};
 		if (pd->prov->fields(pd->targets.v[i], i ? &tf : fields, &err) < 0) {
-			diag_error(s->d, &probe->a->loc, "%s", err.buf ? err.buf : "cannot read args");
+			diag_error(s->d, &probe->a->loc, "%s",
+				   err.buf ? err.buf : "cannot read args");
 			fields = NULL;
 			for (size_t j = 0; j < tf.n; j++)
 				provider_field_free(tf.v[j]);
@@ -847,7 +857,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 			vec_push(&probes, n);
 			break;
 		case N_C_DEFN:
-			diag_error(d, &n->loc, "struct, union and enum definitions are not supported yet");
+			sema_c_definition(&s, n);
 			break;
 		case N_INCLUDE:
 			/* Types come from BTF; includes are accepted and need nothing. */

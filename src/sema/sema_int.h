@@ -21,8 +21,8 @@ struct sctx {
 	struct scope *scope;
 	int nvars;
 	int nerr_quiet;
-	int loop_depth; /* while/for loops around the current statement */
-	int in_for_map; /* inside a for-over-map body (a BPF callback) */
+	int loop_depth;	       /* while/for loops around the current statement */
+	int in_for_map;	       /* inside a for-over-map body (a BPF callback) */
 	struct vec defines;    /* N_DEFINE with a value */
 	struct vec map_decls;  /* struct map_decl * (toplevel.c) */
 	uint32_t max_map_keys; /* from the config block, 0 if not set */
@@ -72,14 +72,31 @@ bool sema_macro_try(struct sctx *s, struct node *n, const struct type **t);
 /* A type written in the program (N_TYPE) for let and casts; NULL if not one. */
 const struct type *sema_type_node(struct sctx *s, struct node *ty);
 
+/* C types from BTF and the script (btf_types.c, cdecl.c, deref.c). */
+bool sema_have_btf(void);
+bool sema_record_complete(const struct type *rec);
+const struct type *sema_c_type_named(const char *name);
+bool sema_btf_enum_value(const char *name, int64_t *val);
+void sema_c_definition(struct sctx *s, struct node *n);
+bool sema_place_user(const struct node *n);
+const struct type *sema_ctype(struct sctx *s, struct node *ty);
+const struct type *sema_cast_c(struct sctx *s, struct node *n, const struct type *a);
+const struct type *sema_c_field(struct sctx *s, struct node *n, const struct type *a);
+const struct type *sema_c_unop(struct sctx *s, struct node *n);
+const struct type *sema_c_index(struct sctx *s, struct node *n, const struct type *a,
+				const struct type *i);
+const struct type *sema_ptr_arith(struct sctx *s, struct node *n, const struct type *a,
+				  const struct type *b);
+const struct type *sema_sizeof(struct sctx *s, struct node *n);
+const struct type *sema_offsetof(struct sctx *s, struct node *n);
+
 /* Map helpers (map.c). */
 struct map_desc *sema_map_get(struct sctx *s, struct node *m);
 const struct type *sema_norm(const struct type *t);
 const struct type *sema_unify(const struct type *a, const struct type *b);
 bool sema_map_key(struct sctx *s, struct node *m, struct map_desc *md);
 bool sema_map_set_agg(struct sctx *s, struct node *m, struct map_desc *md, enum agg_kind agg);
-bool sema_map_set_value(struct sctx *s, struct node *m, struct map_desc *md,
-			const struct type *t);
+bool sema_map_set_value(struct sctx *s, struct node *m, struct map_desc *md, const struct type *t);
 void sema_map_finish(struct program *prog);
 
 /* Events (calls.c). */
