@@ -40,9 +40,9 @@ struct cg {
 	LLVMMetadataRef di_sp; /* current subprogram */
 	/* loops (loops.c) */
 	LLVMBasicBlockRef loop_break, loop_cont; /* innermost plain loop, or NULL */
-	bool in_callback;			 /* emitting a loop body callback */
-	LLVMValueRef frame;			 /* variable frame, when the probe has callbacks */
-	uint32_t *var_off;			 /* frame offset of each variable */
+	bool in_callback;   /* emitting a loop body callback */
+	LLVMValueRef frame; /* variable frame, when the probe has callbacks */
+	uint32_t *var_off;  /* frame offset of each variable */
 	int ncallbacks;
 };
 
@@ -64,8 +64,7 @@ LLVMValueRef cg_map_delete(struct cg *g, LLVMValueRef map, LLVMValueRef key);
 /* Bump one of the per-CPU statistics counters (enum prog_stat). */
 void cg_stat_inc(struct cg *g, int stat);
 LLVMBasicBlockRef cg_block(struct cg *g, const char *name);
-/* Write v (of type t) into memory at dst laid out as type `to` (normalising ints, padding strings).
- */
+/* Write v (of type t) into memory at dst laid out as type `to` (normalising ints, padding strings). */
 void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct type *to);
 /* Read a value of type t stored at p. */
 struct cg_val cg_load_as(struct cg *g, LLVMValueRef p, const struct type *t);

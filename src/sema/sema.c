@@ -11,9 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const builtin_names[] = {[B_NONE] = "",
+static const char *const builtin_names[] = {
+	[B_NONE] = "",
 #define X(e, s) [e] = s,
-					    SEMA_BUILTINS(X)
+	SEMA_BUILTINS(X)
 #undef X
 };
 
@@ -168,10 +169,9 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 		return sema_builtin_more(s, n, b);
 	}
 	static const char *const later[] = {
-		"arg0",	  "arg1",      "arg2",	 "arg3",    "arg4",	   "arg5",
-		"retval", "func",      "kstack", "ustack",  "curtask",	   "cpid",
-		"ppid",	  "username",  "ncpus",	 "jiffies", "numaid",	   "usermode",
-		"ctx",	  "probetype", "pcomm",	 "sarg0",   "cgroup_path",
+		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "retval", "func", "kstack", "ustack",
+		"curtask", "cpid", "ppid", "username", "ncpus", "jiffies", "numaid", "usermode",
+		"ctx", "probetype", "pcomm", "sarg0", "cgroup_path",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(later); i++)
 		if (!strcmp(later[i], n->str)) {
@@ -377,8 +377,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		if (!is_known(a))
 			break;
 		if (!is_int(a)) {
-			sema_err(s, n, "The %s operator cannot be applied to %s",
-				 ast_op_name(n->op), type_str(a));
+			sema_err(s, n, "The %s operator cannot be applied to %s", ast_op_name(n->op),
+				 type_str(a));
 			break;
 		}
 		t = n->op == '!' ? type_bool() : n->op == '-' ? type_int(8, true) : sema_norm(a);
@@ -469,8 +469,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			unsigned size;
 			bool sign;
 		} ints[] = {
-			{"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},
-			{"int64", 8, true},   {"uint8", 1, false},  {"uint16", 2, false},
+			{"int8", 1, true},   {"int16", 2, true},  {"int32", 4, true},
+			{"int64", 8, true},  {"uint8", 1, false}, {"uint16", 2, false},
 			{"uint32", 4, false}, {"uint64", 8, false},
 		};
 		if (ty->kind == N_TYPE && ty->ival == 0 && !ty->b) {
@@ -540,8 +540,7 @@ static void assign(struct sctx *s, struct node *n)
 		const struct type *l = lvalue_int(s, lv, "compound assignment");
 		const struct type *r = sema_expr(s, n->b);
 		if (is_known(l) && is_known(r) && !is_int(r))
-			sema_err(s, n->b,
-				 "Type mismatch for %s=: the right side is %s, not an integer",
+			sema_err(s, n->b, "Type mismatch for %s=: the right side is %s, not an integer",
 				 ast_op_name(n->op), type_str(r));
 		return;
 	}
@@ -560,20 +559,18 @@ static void assign(struct sctx *s, struct node *n)
 		} else if (v->typed) {
 			if (!sema_unify(sema_norm(v->type), sema_norm(r)) &&
 			    !(is_int(v->type) && is_int(r))) {
-				sema_err(
-					s, n,
-					"Type mismatch for %s: trying to assign value of type '%s' "
-					"when variable already has a type '%s'",
-					lv->str, type_str(r), type_str(v->type));
+				sema_err(s, n,
+					 "Type mismatch for %s: trying to assign value of type '%s' "
+					 "when variable already has a type '%s'",
+					 lv->str, type_str(r), type_str(v->type));
 				return;
 			}
 			if (v->type->kind == T_STRING && r->kind == T_STRING &&
 			    r->size > v->type->size)
-				sema_err(
-					s, n,
-					"Type mismatch for %s: trying to assign value of type '%s' "
-					"when variable already has a type '%s'",
-					lv->str, type_str(r), type_str(v->type));
+				sema_err(s, n,
+					 "Type mismatch for %s: trying to assign value of type '%s' "
+					 "when variable already has a type '%s'",
+					 lv->str, type_str(r), type_str(v->type));
 		} else if (is_known(v->type)) {
 			const struct type *u =
 				is_int(v->type) && is_int(r) && r->kind != T_BOOL
@@ -581,14 +578,11 @@ static void assign(struct sctx *s, struct node *n)
 					: sema_unify(v->type, r->kind == T_INT ? sema_norm(r) : r);
 			if (!u || (v->type->kind == T_STRING && r->size > v->type->size)) {
 				if (u && v->type->kind == T_STRING) {
-					v->type = u; /* grow: codegen sizes the slot from the final
-							type */
+					v->type = u; /* grow: codegen sizes the slot from the final type */
 				} else {
 					sema_err(s, n,
-						 "Type mismatch for %s: trying to assign value of "
-						 "type "
-						 "'%s' when variable already contains a value of "
-						 "type '%s'",
+						 "Type mismatch for %s: trying to assign value of type "
+						 "'%s' when variable already contains a value of type '%s'",
 						 lv->str, type_str(r), type_str(v->type));
 					return;
 				}
@@ -710,11 +704,10 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			diag_error(s->d, &ap->loc, "Invalid probe: '%s'", ap->str);
 		} else if (!prov) {
 			static const char *const later[] = {
-				"kprobe",    "k",  "kretprobe", "kr",	    "uprobe",	     "u",
-				"uretprobe", "ur", "usdt",	"U",	    "fentry",	     "f",
-				"fexit",     "fr", "kfunc",	"kretfunc", "rawtracepoint", "rt",
-				"software",  "s",  "hardware",	"h",	    "watchpoint",    "w",
-				"iter",	     "it", "self",	"test",	    "bench",
+				"kprobe", "k", "kretprobe", "kr", "uprobe", "u", "uretprobe", "ur",
+				"usdt", "U", "fentry", "f", "fexit", "fr", "kfunc", "kretfunc",
+				"rawtracepoint", "rt", "software", "s", "hardware", "h",
+				"watchpoint", "w", "iter", "it", "self", "test", "bench",
 			};
 			bool known = false;
 			for (size_t i = 0; i < ARRAY_SIZE(later); i++)
@@ -735,8 +728,7 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			sb_reset(&err);
 			size_t before = pd->targets.n;
 			if (prov->expand(prov, parts + 1, n - 1, &pd->targets, &err) < 0)
-				diag_error(s->d, &ap->loc, "%s",
-					   err.buf ? err.buf : "invalid probe");
+				diag_error(s->d, &ap->loc, "%s", err.buf ? err.buf : "invalid probe");
 			for (size_t i = before; i < pd->targets.n; i++) {
 				struct attach_target *t = pd->targets.v[i];
 				t->cookie = (uint64_t)prog_probe_name(p, t->name);
@@ -790,8 +782,7 @@ static struct vec *probe_fields(struct sctx *s, struct node *probe, struct prog_
 	for (size_t i = 0; i < pd->targets.n; i++) {
 		struct vec tf = {0};
 		if (pd->prov->fields(pd->targets.v[i], i ? &tf : fields, &err) < 0) {
-			diag_error(s->d, &probe->a->loc, "%s",
-				   err.buf ? err.buf : "cannot read args");
+			diag_error(s->d, &probe->a->loc, "%s", err.buf ? err.buf : "cannot read args");
 			fields = NULL;
 			for (size_t j = 0; j < tf.n; j++)
 				provider_field_free(tf.v[j]);

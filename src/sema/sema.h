@@ -131,7 +131,7 @@ enum sema_func {
 struct sema_var {
 	const char *name;
 	const struct type *type;
-	int index;  /* codegen slot */
+	int index; /* codegen slot */
 	bool typed; /* declared with a type: assignments convert to it */
 	bool unset; /* `let $x;` not assigned yet */
 };
@@ -142,7 +142,7 @@ struct sema_opts {
 	char *const *pos;    /* positional parameters $1.. (command-line arguments) */
 	int npos;
 	uint32_t max_cat_bytes; /* cat() output limit */
-	bool unsafe;		/* --unsafe: system(), signal() allowed */
+	bool unsafe;          /* --unsafe: system(), signal() allowed */
 	/* Out: the args field tables (struct vec * of struct arg_field *) that the
 	 * AST now points to; free them with sema_free_fields() after codegen. */
 	struct vec field_sets;
