@@ -138,8 +138,8 @@ static bool user_source(struct sctx *s, struct node *e, const struct type *a)
 {
 	static const char *const uprov[] = {"uprobe", "uretprobe", "usdt"};
 
-	if (a->kind == T_PTR)
-		return a->user;
+	if (a->kind == T_PTR && a->user)
+		return true;
 	for (size_t i = 0; s->pd && s->pd->prov && i < ARRAY_SIZE(uprov); i++)
 		if (!strcmp(s->pd->prov->name, uprov[i]))
 			return true;
