@@ -182,6 +182,12 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 			sb_free(&sb);
 			return type_none();
 		}
+	int64_t ev;
+	if (sema_btf_enum_value(n->str, &ev)) { /* a kernel enumerator */
+		n->kind = N_INT;
+		n->ival = ev;
+		return type_int(8, true);
+	}
 	sema_err(s, n, "Unknown identifier: '%s'", n->str);
 	return type_none();
 }
