@@ -408,7 +408,11 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 				 type_str(c));
 			break;
 		}
-		if (is_int(a) && is_int(b) && a->kind != T_BOOL && b->kind != T_BOOL)
+		if (a->kind == T_PTR && (a == b || b->kind == T_INT))
+			t = a; /* C pointers keep their type */
+		else if (b->kind == T_PTR && a->kind == T_INT)
+			t = b;
+		else if (is_int(a) && is_int(b) && a->kind != T_BOOL && b->kind != T_BOOL)
 			t = arith_result(a, b);
 		else
 			t = sema_unify(sema_norm(a), sema_norm(b));
