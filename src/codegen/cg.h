@@ -104,6 +104,10 @@ struct cg_val cg_call_more(struct cg *g, struct node *n);
 /* stack.c: kstack, ustack, kstack(...), ustack(...), ksym(), usym() */
 struct cg_val cg_stack_value(struct cg *g, struct node *n);
 
+/* deref.c: C memory (struct fields, *p, &, p[i], pointer arithmetic) */
+struct cg_val cg_c_expr(struct cg *g, struct node *n);
+struct cg_val cg_ptr_arith(struct cg *g, struct node *n);
+
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);
 void cg_block_stmts(struct cg *g, struct node *blk);

@@ -15,7 +15,7 @@ static struct cg_val scalar(LLVMValueRef v, const struct type *t)
 static bool in_memory(const struct type *t)
 {
 	return t->kind == T_STRING || t->kind == T_TUPLE || t->kind == T_AGG ||
-	       t->kind == T_BUFFER;
+	       t->kind == T_BUFFER || t->kind == T_RECORD || t->kind == T_ARRAY;
 }
 
 static struct cg_val string_lit(struct cg *g, struct node *n)
@@ -279,6 +279,8 @@ static struct cg_val binop(struct cg *g, struct node *n)
 {
 	if (n->op == OP_LAND || n->op == OP_LOR)
 		return logical(g, n);
+	if ((n->op == '+' || n->op == '-') && n->type->kind == T_PTR)
+		return cg_ptr_arith(g, n);
 	struct cg_val a = cg_expr(g, n->a), b = cg_expr(g, n->b);
 	LLVMValueRef r;
 
@@ -500,6 +502,8 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_BINOP:
 		return binop(g, n);
 	case N_UNOP: {
+		if (n->op == '*' || n->op == '&')
+			return cg_c_expr(g, n);
 		struct cg_val a = cg_expr(g, n->a);
 		switch (n->op) {
 		case '-':
@@ -526,10 +530,15 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_RECORD:
 	case N_INDEX:
 	case N_IF:
+		if (n->kind == N_INDEX &&
+		    (n->a->type->kind == T_PTR || n->a->type->kind == T_ARRAY))
+			return cg_c_expr(g, n);
 		return cg_lang_expr(g, n);
 	case N_FIELD: {
 		if (n->a->kind == N_IDENT && n->a->op == B_ARGS)
 			return args_field(g, n);
+		if (n->op == SEMA_CFIELD)
+			return cg_c_expr(g, n);
 		struct cg_val a = cg_expr(g, n->a);
 		const struct type_field *f = &a.t->fields[n->id];
 		return cg_load_as(g, cg_gep(g, a.v, f->offset), f->type);

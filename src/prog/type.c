@@ -13,12 +13,16 @@ static struct vec interned;
 
 static bool type_equal(const struct type *a, const struct type *b)
 {
+	if (a->kind == T_RECORD && b->kind == T_RECORD)
+		return !strcmp(a->name, b->name);
 	if (a->kind != b->kind || a->size != b->size || a->is_signed != b->is_signed ||
-	    a->agg != b->agg || a->elem != b->elem || a->nfields != b->nfields)
+	    a->agg != b->agg || a->elem != b->elem || a->nfields != b->nfields ||
+	    a->user != b->user || a->count != b->count)
 		return false;
 	for (int i = 0; i < a->nfields; i++) {
 		const struct type_field *x = &a->fields[i], *y = &b->fields[i];
-		if (x->type != y->type || x->offset != y->offset)
+		if (x->type != y->type || x->offset != y->offset || x->bit_off != y->bit_off ||
+		    x->bit_size != y->bit_size)
 			return false;
 		if ((x->name == NULL) != (y->name == NULL))
 			return false;
@@ -44,6 +48,8 @@ static const struct type *intern(const struct type *t)
 		}
 		n->fields = f;
 	}
+	if (t->name)
+		n->name = xstrdup(t->name);
 	vec_push(&interned, n);
 	return n;
 }
@@ -121,6 +127,66 @@ const struct type *type_tuple(int n, const struct type *const *elems, const char
 	return intern(&t);
 }
 
+const struct type *type_record(const char *name)
+{
+	struct type t = {.kind = T_RECORD, .name = name, .align = 1};
+	return intern(&t);
+}
+
+void type_record_define(const struct type *rec, uint32_t size, uint32_t align, int n,
+			const struct type_field *fields)
+{
+	struct type *r = (struct type *)rec; /* interned types are ours to fill */
+	struct type_field *f = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*f));
+
+	for (int i = 0; i < n; i++) {
+		f[i] = fields[i];
+		if (f[i].name)
+			f[i].name = xstrdup(f[i].name);
+	}
+	r->size = size;
+	r->align = align ? align : 1;
+	r->nfields = n;
+	r->fields = f;
+	r->complete = true;
+}
+
+const struct type *type_array(const struct type *elem, uint32_t count)
+{
+	struct type t = {.kind = T_ARRAY,
+			 .elem = elem,
+			 .count = count,
+			 .size = elem->size * count,
+			 .align = elem->align ? elem->align : 1};
+	return intern(&t);
+}
+
+const struct type *type_ptr_user(const struct type *elem, bool user)
+{
+	struct type t = {.kind = T_PTR, .size = 8, .align = 8, .elem = elem, .user = user};
+	return intern(&t);
+}
+
+const struct type_field *type_record_field(const struct type *rec, const char *name, uint32_t *off)
+{
+	for (int i = 0; rec && rec->kind == T_RECORD && i < rec->nfields; i++) {
+		const struct type_field *f = &rec->fields[i];
+		if (f->name && !strcmp(f->name, name)) {
+			*off = f->offset;
+			return f;
+		}
+		if (!f->name && f->type->kind == T_RECORD) {
+			uint32_t sub;
+			const struct type_field *r = type_record_field(f->type, name, &sub);
+			if (r) {
+				*off = f->offset + sub;
+				return r;
+			}
+		}
+	}
+	return NULL;
+}
+
 static const char *agg_names[] = {
 	[AGG_NONE] = "none", [AGG_COUNT] = "count", [AGG_SUM] = "sum",   [AGG_AVG] = "avg",
 	[AGG_MIN] = "min",   [AGG_MAX] = "max",     [AGG_STATS] = "stats", [AGG_HIST] = "hist",
@@ -188,6 +254,13 @@ void type_fmt(const struct type *t, struct strbuf *out)
 		break;
 	case T_CGROUP_PATH:
 		sb_puts(out, "cgroup_path_t");
+		break;
+	case T_RECORD:
+		sb_puts(out, t->name);
+		break;
+	case T_ARRAY:
+		type_fmt(t->elem, out);
+		sb_printf(out, "[%u]", t->count);
 		break;
 	case T_TUPLE:
 		sb_putc(out, '(');

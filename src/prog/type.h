@@ -27,12 +27,15 @@ enum type_kind {
 	T_MACADDR,     /* u8[6] from macaddr(), printed as AA:BB:CC:DD:EE:FF */
 	T_STRERROR,    /* s64 errno from strerror(), printed as its message */
 	T_CGROUP_PATH, /* u64 cgroup id from cgroup_path(), printed as its path */
+	T_RECORD,      /* C struct/union (name "struct foo"); fields filled once known */
+	T_ARRAY,       /* C array: elem[count] */
 };
 
 struct type_field {
 	const char *name; /* NULL for tuple elements */
 	const struct type *type;
 	uint32_t offset;
+	uint16_t bit_off, bit_size; /* C bitfields: bits at offset*8 + bit_off; 0 size if none */
 };
 
 struct type {
@@ -41,8 +44,12 @@ struct type {
 	bool is_signed;
 	int agg;                 /* T_AGG: enum agg_kind from prog.h */
 	const struct type *elem; /* T_PTR */
-	int nfields;             /* T_TUPLE */
+	int nfields;             /* T_TUPLE, T_RECORD */
 	const struct type_field *fields;
+	const char *name; /* T_RECORD: "struct foo", "union bar" */
+	bool complete;    /* T_RECORD: fields and size are known */
+	bool user;        /* T_PTR: points to user memory */
+	uint32_t count;   /* T_ARRAY: elements */
 };
 
 const struct type *type_void(void);
@@ -56,6 +63,20 @@ const struct type *type_agg(int agg);
 /* Tuple of n elements (names may be NULL for a plain tuple); laid out C-style. */
 const struct type *type_tuple(int n, const struct type *const *elems, const char *const *names);
 const struct type *type_simple(enum type_kind kind, unsigned size);
+/*
+ * C types. Records are interned by name only, so self-referencing
+ * structs work: type_record() gives the (possibly incomplete) record,
+ * type_record_define() fills it in once.
+ */
+const struct type *type_record(const char *name);
+void type_record_define(const struct type *rec, uint32_t size, uint32_t align, int n,
+			const struct type_field *fields);
+const struct type *type_array(const struct type *elem, uint32_t count);
+const struct type *type_ptr_user(const struct type *elem, bool user);
+/* Field `name` of a record (looking into anonymous members); NULL if none.
+ * *off gets its offset from the start of rec. */
+const struct type_field *type_record_field(const struct type *rec, const char *name,
+					   uint32_t *off);
 
 /* Human-readable type for messages: "uint64", "string[16]", "(int64, string[4])". */
 void type_fmt(const struct type *t, struct strbuf *out);

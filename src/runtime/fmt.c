@@ -134,6 +134,10 @@ void out_value(struct strbuf *sb, const struct program *p, const struct type *t,
 	case T_BUFFER:
 		buffer_value(sb, t, d);
 		break;
+	case T_RECORD:
+	case T_ARRAY:
+		out_c_value(sb, p, t, d);
+		break;
 	case T_USERNAME:
 	case T_INET:
 	case T_MACADDR:

@@ -61,6 +61,10 @@ void out_value(struct strbuf *sb, const struct program *p, const struct type *t,
 bool out_value_special(struct strbuf *sb, const struct program *p, const struct type *t,
 		       const void *data);
 
+/* cvalues.c: C structs/unions "{ .a = 1 }" and arrays "[1,2]". */
+void out_c_value(struct strbuf *sb, const struct program *p, const struct type *t,
+		 const uint8_t *d);
+
 typedef bool (*out_value_fn)(struct strbuf *sb, const struct program *p, const struct type *t,
 			     const void *data);
 extern out_value_fn out_value_ext;

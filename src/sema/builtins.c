@@ -87,6 +87,8 @@ const struct type *sema_builtin_more(struct sctx *s, struct node *n, enum sema_b
 		n->ival = (int64_t)((uint64_t)parent << 32 | off);
 		return b == B_PPID ? type_int(4, false) : type_string(16);
 	case B_CURTASK:
+		/* fields are read from BTF only when the script uses them */
+		return type_ptr(type_record("struct task_struct"));
 	case B_JIFFIES:
 	case B_NSECS_CLOCK:
 		return type_int(8, false);

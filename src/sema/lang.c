@@ -52,6 +52,9 @@ const struct type *sema_type_node(struct sctx *s, struct node *ty)
 		if (!strcmp(ty->str, ints[i].name))
 			return type_int(ints[i].size, ints[i].sign);
 unsupported:
+	if (ty->kind == N_TYPE && strcmp(ty->str, "buffer") && strcmp(ty->str, "inet") &&
+	    strcmp(ty->str, "string"))
+		return sema_ctype(s, ty);
 	sema_unsupported(s, ty, "this type in a declaration");
 	return NULL;
 }
@@ -273,6 +276,8 @@ const struct type *sema_index(struct sctx *s, struct node *n)
 
 	if (!known(a) || !known(i))
 		return type_none();
+	if (a->kind == T_PTR || a->kind == T_ARRAY)
+		return sema_c_index(s, n, a, i);
 	if (a->kind != T_TUPLE && a->kind != T_STRING) {
 		sema_unsupported(s, n, "indexing this type with []");
 		return type_none();

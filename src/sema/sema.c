@@ -196,6 +196,12 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 			sb_free(&sb);
 			return type_none();
 		}
+	int64_t ev;
+	if (sema_btf_enum_value(n->str, &ev)) { /* a kernel enumerator */
+		n->kind = N_INT;
+		n->ival = ev;
+		return type_int(8, true);
+	}
 	sema_err(s, n, "Unknown identifier: '%s'", n->str);
 	return type_none();
 }
@@ -296,6 +302,8 @@ static const struct type *binop(struct sctx *s, struct node *n)
 			return type_bool();
 		break;
 	default:
+		if ((n->op == '+' || n->op == '-') && (a->kind == T_PTR || b->kind == T_PTR))
+			return sema_ptr_arith(s, n, a, b);
 		if (is_int(a) && is_int(b))
 			return arith_result(a, b);
 		break;
@@ -399,8 +407,7 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		break;
 	case N_UNOP: {
 		if (n->op == '*' || n->op == '&') {
-			sema_expr(s, n->a);
-			sema_unsupported(s, n, n->op == '*' ? "pointer dereference" : "address-of");
+			t = sema_c_unop(s, n);
 			break;
 		}
 		const struct type *a = sema_expr(s, n->a);
@@ -432,7 +439,11 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 				 type_str(c));
 			break;
 		}
-		if (is_int(a) && is_int(b) && a->kind != T_BOOL && b->kind != T_BOOL)
+		if (a->kind == T_PTR && (a == b || b->kind == T_INT))
+			t = a; /* C pointers keep their type */
+		else if (b->kind == T_PTR && a->kind == T_INT)
+			t = b;
+		else if (is_int(a) && is_int(b) && a->kind != T_BOOL && b->kind != T_BOOL)
 			t = arith_result(a, b);
 		else
 			t = sema_unify(sema_norm(a), sema_norm(b));
@@ -467,7 +478,7 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 				sema_err(s, n, "%s has no field '%s'", type_str(a), n->str);
 			break;
 		}
-		sema_unsupported(s, n, "field access on this type");
+		t = sema_c_field(s, n, a);
 		break;
 	}
 	case N_TUPLE: {
@@ -511,7 +522,7 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 				t = type_bool();
 		}
 		if (t->kind == T_NONE) {
-			sema_unsupported(s, n, "this cast");
+			t = sema_cast_c(s, n, a);
 			break;
 		}
 		if (is_known(a) && !is_int(a)) {
@@ -524,10 +535,10 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		sema_positional(s, n);
 		return sema_expr(s, n);
 	case N_SIZEOF:
-		sema_unsupported(s, n, "sizeof");
+		t = sema_sizeof(s, n);
 		break;
 	case N_OFFSETOF:
-		sema_unsupported(s, n, "offsetof");
+		t = sema_offsetof(s, n);
 		break;
 	case N_TYPEOF:
 		sema_unsupported(s, n, "typeof");
@@ -880,7 +891,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 			vec_push(&probes, n);
 			break;
 		case N_C_DEFN:
-			diag_error(d, &n->loc, "struct, union and enum definitions are not supported yet");
+			sema_c_definition(&s, n);
 			break;
 		case N_INCLUDE:
 			/* Types come from BTF; includes are accepted and need nothing. */

@@ -14,7 +14,11 @@
  *                 real_parent << 32 | tgid or comm; ncpus: the count);
  *                 str2 = probetype's value
  *   N_CALL        op = enum sema_func; id = event id when the call emits an event
- *   N_FIELD       on args: sema = struct arg_field *; on tuples: id = field index
+ *   N_FIELD       on args: sema = struct arg_field *; on tuples: id = field index;
+ *                 on C structs (through a pointer when a's type is T_PTR):
+ *                 op = SEMA_CFIELD, ival = byte offset, sema = struct type_field *
+ *   N_UNOP *, &, N_INDEX on T_PTR/T_ARRAY, + and - with a T_PTR type: C memory
+ *                 (sema_place_user() says whether it is user memory)
  *   every expr    type = its value type
  */
 #ifndef SONDE_SEMA_H
@@ -64,6 +68,8 @@ struct provider;
 	X(B_PROBETYPE, "probetype")                                                                \
 	X(B_CTX, "ctx")                                                                            \
 	X(B_NSECS_CLOCK, "nsecs()") /* nsecs(clock): never an identifier */
+
+enum { SEMA_CFIELD = 1 }; /* N_FIELD.op of a C struct field */
 
 enum sema_clock { CLOCK_BOOT_NS, CLOCK_MONO_NS, CLOCK_TAI_NS, CLOCK_SW_TAI_NS };
 

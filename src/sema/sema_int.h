@@ -72,6 +72,24 @@ bool sema_macro_try(struct sctx *s, struct node *n, const struct type **t);
 /* A type written in the program (N_TYPE) for let and casts; NULL if not one. */
 const struct type *sema_type_node(struct sctx *s, struct node *ty);
 
+/* C types from BTF and the script (btf_types.c, cdecl.c, deref.c). */
+bool sema_have_btf(void);
+bool sema_record_complete(const struct type *rec);
+const struct type *sema_c_type_named(const char *name);
+bool sema_btf_enum_value(const char *name, int64_t *val);
+void sema_c_definition(struct sctx *s, struct node *n);
+bool sema_place_user(const struct node *n);
+const struct type *sema_ctype(struct sctx *s, struct node *ty);
+const struct type *sema_cast_c(struct sctx *s, struct node *n, const struct type *a);
+const struct type *sema_c_field(struct sctx *s, struct node *n, const struct type *a);
+const struct type *sema_c_unop(struct sctx *s, struct node *n);
+const struct type *sema_c_index(struct sctx *s, struct node *n, const struct type *a,
+				const struct type *i);
+const struct type *sema_ptr_arith(struct sctx *s, struct node *n, const struct type *a,
+				  const struct type *b);
+const struct type *sema_sizeof(struct sctx *s, struct node *n);
+const struct type *sema_offsetof(struct sctx *s, struct node *n);
+
 /* Map helpers (map.c). */
 struct map_desc *sema_map_get(struct sctx *s, struct node *m);
 const struct type *sema_norm(const struct type *t);

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * C types in expressions: casts to pointers, field access through
+ * pointers and on structs (p->f, p.f auto-dereferences as in current
+ * bpftrace), *p, &p->f, p[i] and arr[i], pointer arithmetic, sizeof,
+ * offsetof and typeof. Messages follow bpftrace's.
+ *
+ * Memory that a C expression reads is either kernel or user memory: a
+ * pointer type carries which (T_PTR.user), and what is reached through it
+ * inherits it, so codegen picks probe_read_kernel or probe_read_user.
+ */
+#include "sema/sema_int.h"
+#include "probes/provider.h"
+
+#include <string.h>
+
+static bool known(const struct type *t)
+{
+	return t && t->kind != T_NONE;
+}
+
+/* Does the memory n designates (a C lvalue) live in user space? */
+bool sema_place_user(const struct node *n)
+{
+	switch (n->kind) {
+	case N_FIELD:
+	case N_INDEX:
+		if (n->a->type && n->a->type->kind == T_PTR)
+			return n->a->type->user;
+		return sema_place_user(n->a);
+	case N_UNOP:
+		return n->a->type && n->a->type->kind == T_PTR && n->a->type->user;
+	default:
+		return false;
+	}
+}
+
+/* Is n memory reached through a pointer (so it has an address)? */
+static bool place_addressable(const struct node *n)
+{
+	switch (n->kind) {
+	case N_FIELD:
+		if (n->op != SEMA_CFIELD)
+			return false;
+		/* fallthrough */
+	case N_INDEX:
+		if (n->a->type && n->a->type->kind == T_PTR)
+			return true;
+		return n->a->type && n->a->type->kind != T_STRING && place_addressable(n->a);
+	case N_UNOP:
+		return n->op == '*';
+	default:
+		return false;
+	}
+}
+
+/* A value read from user memory: pointers in it point to user memory too. */
+static const struct type *in_space(const struct type *t, bool user)
+{
+	if (user && t && t->kind == T_PTR && !t->user)
+		return type_ptr_user(t->elem, true);
+	return t;
+}
+
+static bool complete(struct sctx *s, struct node *at, const struct type *t)
+{
+	if (!t || t->kind != T_RECORD || sema_record_complete(t))
+		return true;
+	sema_err(s, at, "Unknown struct/union: '%s'", t->name);
+	return false;
+}
+
+static const struct type *type_base(struct sctx *s, struct node *ty)
+{
+	static const struct {
+		const char *name;
+		unsigned size;
+		bool sign;
+	} ints[] = {
+		{"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},
+		{"int64", 8, true},   {"uint8", 1, false},  {"uint16", 2, false},
+		{"uint32", 4, false}, {"uint64", 8, false},
+	};
+	const char *name = ty->str;
+
+	if (!strcmp(name, "typeof")) {
+		struct node *of = ty->a->a;
+		if (of->kind == N_TYPE)
+			return sema_ctype(s, of);
+		const struct type *t = sema_expr(s, of);
+		return known(t) ? t : NULL;
+	}
+	if (!strcmp(name, "bool"))
+		return type_bool();
+	if (!strcmp(name, "void"))
+		return type_void();
+	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+		if (!strcmp(name, ints[i].name))
+			return type_int(ints[i].size, ints[i].sign);
+	if (!strncmp(name, "struct ", 7) || !strncmp(name, "union ", 6)) {
+		const struct type *r = type_record(name);
+		if (!complete(s, ty, r))
+			return NULL;
+		return r;
+	}
+	const struct type *t = sema_c_type_named(name);
+	if (!t) {
+		sema_err(s, ty, "Unknown type: '%s'", name);
+		return NULL;
+	}
+	return t;
+}
+
+const struct type *sema_ctype(struct sctx *s, struct node *ty)
+{
+	if (ty->kind != N_TYPE || !strcmp(ty->str, "string") || !strcmp(ty->str, "buffer") ||
+	    !strcmp(ty->str, "inet")) {
+		sema_unsupported(s, ty, "this type here");
+		return NULL;
+	}
+	const struct type *t = type_base(s, ty);
+	if (!t)
+		return NULL;
+	for (int64_t i = 0; i < ty->ival; i++)
+		t = type_ptr(t->kind == T_VOID ? NULL : t);
+	if (ty->b) {
+		int64_t n;
+		if (!sema_const_int(ty->b, &n) || n < 0) {
+			sema_err(s, ty->b, "The size of an array type must be a constant");
+			return NULL;
+		}
+		t = type_array(t, (uint32_t)n);
+	}
+	return t;
+}
+
+static bool user_source(struct sctx *s, struct node *e, const struct type *a)
+{
+	static const char *const uprov[] = {"uprobe", "uretprobe", "usdt"};
+
+	if (a->kind == T_PTR && a->user)
+		return true;
+	for (size_t i = 0; s->pd && s->pd->prov && i < ARRAY_SIZE(uprov); i++)
+		if (!strcmp(s->pd->prov->name, uprov[i]))
+			return true;
+	/* syscall arguments point into the calling process */
+	if (e->kind == N_FIELD && e->a->kind == N_IDENT && e->a->op == B_ARGS && s->pd &&
+	    s->pd->targets.n) {
+		struct attach_target *t = s->pd->targets.v[0];
+		return t->target && !strncmp(t->target, "syscalls:", 9);
+	}
+	return false;
+}
+
+const struct type *sema_cast_c(struct sctx *s, struct node *n, const struct type *a)
+{
+	const struct type *t = sema_ctype(s, n->a);
+
+	if (!t)
+		return type_none();
+	if (t->kind == T_INT || t->kind == T_BOOL) {
+		if (known(a) && a->kind != T_INT && a->kind != T_BOOL && a->kind != T_PTR) {
+			sema_err(s, n, "Cannot cast from %s to %s", type_str(a), type_str(t));
+			return type_none();
+		}
+		return t;
+	}
+	if (t->kind != T_PTR) {
+		sema_unsupported(s, n, "a cast to this type");
+		return type_none();
+	}
+	if (!known(a))
+		return type_none();
+	if (a->kind != T_INT && a->kind != T_PTR) {
+		sema_err(s, n, "Cannot cast from %s to %s", type_str(a), type_str(t));
+		return type_none();
+	}
+	return in_space(t, user_source(s, n->b, a));
+}
+
+const struct type *sema_c_field(struct sctx *s, struct node *n, const struct type *a)
+{
+	const struct type *rec = a;
+	bool user;
+
+	if (a->kind == T_PTR && a->elem && a->elem->kind == T_RECORD) {
+		rec = a->elem;
+		user = a->user;
+	} else if (a->kind == T_RECORD) {
+		if (n->flags & AST_ARROW) {
+			sema_err(s, n,
+				 "Can not dereference struct/union of type '%s'. It is not a "
+				 "pointer.",
+				 a->name);
+			return type_none();
+		}
+		user = sema_place_user(n->a);
+	} else {
+		sema_err(s, n, "Can not access field '%s' on expression of type '%s'", n->str,
+			 type_str(a));
+		return type_none();
+	}
+	if (!complete(s, n->a, rec))
+		return type_none();
+	uint32_t off;
+	const struct type_field *f = type_record_field(rec, n->str, &off);
+	if (!f) {
+		sema_err(s, n, "Struct/union of type '%s' does not contain a field named '%s'",
+			 rec->name, n->str);
+		return type_none();
+	}
+	n->op = SEMA_CFIELD;
+	n->ival = off;
+	n->sema = (void *)f;
+	if (!complete(s, n, f->type))
+		return type_none();
+	return in_space(f->type, user);
+}
+
+const struct type *sema_c_unop(struct sctx *s, struct node *n)
+{
+	const struct type *a = sema_expr(s, n->a);
+
+	if (!known(a))
+		return type_none();
+	if (n->op == '*') {
+		if (a->kind != T_PTR) {
+			sema_err(s, n, "Can not dereference non-pointer type '%s'", type_str(a));
+			return type_none();
+		}
+		if (!a->elem || a->elem->kind == T_VOID) {
+			sema_err(s, n, "Can not dereference a pointer to void");
+			return type_none();
+		}
+		if (!complete(s, n, a->elem))
+			return type_none();
+		return in_space(a->elem, a->user);
+	}
+	/* & */
+	if (place_addressable(n->a)) {
+		if (n->a->kind == N_FIELD && ((const struct type_field *)n->a->sema)->bit_size) {
+			sema_err(s, n, "Can not take the address of a bitfield");
+			return type_none();
+		}
+		return type_ptr_user(a, sema_place_user(n->a));
+	}
+	sema_unsupported(s, n, "address-of this expression");
+	return type_none();
+}
+
+const struct type *sema_c_index(struct sctx *s, struct node *n, const struct type *a,
+				const struct type *i)
+{
+	if (i->kind != T_INT) {
+		sema_err(s, n->b, "The index must be an integer, not %s", type_str(i));
+		return type_none();
+	}
+	if (!a->elem || a->elem->kind == T_VOID) {
+		sema_err(s, n, "Can not index a pointer to void");
+		return type_none();
+	}
+	if (a->kind == T_ARRAY && n->b->kind == N_INT &&
+	    (n->b->ival < 0 || (uint64_t)n->b->ival >= a->count)) {
+		sema_err(s, n->b, "the index %lld is out of bounds for array of size %u",
+			 (long long)n->b->ival, a->count);
+		return type_none();
+	}
+	if (!complete(s, n, a->elem))
+		return type_none();
+	return in_space(a->elem, a->kind == T_PTR ? a->user : sema_place_user(n->a));
+}
+
+const struct type *sema_ptr_arith(struct sctx *s, struct node *n, const struct type *a,
+				  const struct type *b)
+{
+	const struct type *p = a->kind == T_PTR ? a : b, *o = a->kind == T_PTR ? b : a;
+
+	if (o->kind == T_PTR) /* p - q: a plain difference */
+		return type_int(8, true);
+	if (o->kind != T_INT || (n->op == '-' && b->kind == T_PTR)) {
+		sema_err(s, n, "Invalid pointer arithmetic: %s %s %s", type_str(a),
+			 ast_op_name(n->op), type_str(b));
+		return type_none();
+	}
+	if (p->elem && p->elem->kind == T_RECORD && !complete(s, n, p->elem))
+		return type_none();
+	return p;
+}
+
+/* The type sizeof/offsetof/typeof name: a written type, or an expression's. */
+static const struct type *type_of(struct sctx *s, struct node *a)
+{
+	if (a->kind == N_TYPE)
+		return sema_ctype(s, a);
+	if (a->kind == N_IDENT) {
+		const struct type *t = sema_c_type_named(a->str);
+		if (t)
+			return t;
+	}
+	const struct type *t = sema_expr(s, a);
+	return known(t) ? t : NULL;
+}
+
+static void make_int(struct node *n, int64_t v)
+{
+	n->kind = N_INT;
+	n->ival = v;
+	n->a = NULL;
+	n->str = NULL;
+	n->str2 = NULL;
+	n->flags = 0;
+}
+
+const struct type *sema_sizeof(struct sctx *s, struct node *n)
+{
+	const struct type *t = type_of(s, n->a);
+
+	if (!t)
+		return type_none();
+	if (t->kind == T_VOID || t->kind == T_AGG) {
+		sema_err(s, n, "sizeof() of type %s", type_str(t));
+		return type_none();
+	}
+	make_int(n, t->size);
+	return type_int(8, false);
+}
+
+const struct type *sema_offsetof(struct sctx *s, struct node *n)
+{
+	const struct type *t = type_of(s, n->a);
+	char path[256];
+	uint64_t total = 0;
+
+	if (!t)
+		return type_none();
+	snprintf(path, sizeof(path), "%s", n->str);
+	for (char *save, *f = strtok_r(path, ".", &save); f; f = strtok_r(NULL, ".", &save)) {
+		uint32_t off;
+		const struct type_field *fl;
+		if (t->kind != T_RECORD) {
+			sema_err(s, n, "offsetof() of a field of %s, which is not a struct/union",
+				 type_str(t));
+			return type_none();
+		}
+		if (!complete(s, n, t))
+			return type_none();
+		if (!(fl = type_record_field(t, f, &off))) {
+			sema_err(s, n,
+				 "Struct/union of type '%s' does not contain a field named '%s'",
+				 t->name, f);
+			return type_none();
+		}
+		total += off;
+		t = fl->type;
+	}
+	make_int(n, (int64_t)total);
+	return type_int(8, false);
+}
