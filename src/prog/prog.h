@@ -108,6 +108,7 @@ struct prog_desc {
 #define PROG_RINGBUF_MAP "sonde_rb"
 #define PROG_STATS_MAP "sonde_stats" /* per-CPU u64 counters: enum prog_stat */
 #define PROG_CFG_MAP "sonde_cfg"     /* array[1] of struct prog_cfg */
+#define PROG_SCRATCH_MAP "sonde_scratch" /* per-CPU room for big values (codegen) */
 
 enum prog_stat {
 	STAT_LOST_EVENTS,
