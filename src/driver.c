@@ -505,7 +505,7 @@ int driver_main(int argc, char **argv)
 		.find_provider = provider_find,
 		.pos = o.pos,
 		.npos = o.npos,
-		.max_strlen = env_u32("BPFTRACE_MAX_STRLEN", env_u32("BPFTRACE_STRLEN", 64)),
+		.max_strlen = env_u32("BPFTRACE_MAX_STRLEN", env_u32("BPFTRACE_STRLEN", 1024)),
 		.max_cat_bytes = env_u32("BPFTRACE_MAX_CAT_BYTES", 10240),
 		.unsafe = o.unsafe,
 	};

@@ -6,6 +6,7 @@
 #include "codegen/cg.h"
 
 #include <linux/bpf.h>
+#include <string.h>
 
 LLVMValueRef cg_const(struct cg *g, int64_t v)
 {
@@ -25,6 +26,13 @@ LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args
 
 LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name)
 {
+	if (size > CG_SCRATCH_MIN)
+		return cg_scratch_alloc(g, size);
+	return cg_alloca_stack(g, size, name);
+}
+
+LLVMValueRef cg_alloca_stack(struct cg *g, uint32_t size, const char *name)
+{
 	LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
 	LLVMValueRef first = LLVMGetFirstInstruction(g->entry);
 
@@ -39,17 +47,59 @@ LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name)
 	return a;
 }
 
+/*
+ * Stack slots and scratch slots are 8-byte aligned; saying so lets LLVM
+ * move big blocks in 8-byte words rather than byte by byte (which is slow
+ * to select and long to verify).
+ */
+static unsigned ptr_align(struct cg *g, LLVMValueRef p)
+{
+	if (LLVMIsAAllocaInst(p) || (g->scratch && p == g->scratch))
+		return 8;
+	if (g->scratch && LLVMIsAGetElementPtrInst(p) && LLVMGetOperand(p, 0) == g->scratch &&
+	    !strncmp(LLVMGetValueName(p), "scratch_slot", 12))
+		return 8;
+	/* a constant byte offset from an aligned slot */
+	if (LLVMIsAGetElementPtrInst(p) && LLVMGetNumOperands(p) == 2 &&
+	    LLVMIsAConstantInt(LLVMGetOperand(p, 1)) && LLVMGetGEPSourceElementType(p) == g->i8) {
+		unsigned base = ptr_align(g, LLVMGetOperand(p, 0));
+		unsigned long long off = LLVMConstIntGetZExtValue(LLVMGetOperand(p, 1));
+		while (base > 1 && off % base)
+			base /= 2;
+		return base;
+	}
+	return 1;
+}
+
+/* LLVM's BPF back end inlines at most 128 stores per call; bigger moves go in chunks. */
+#define CG_CHUNK 512
+
 void cg_memset0(struct cg *g, LLVMValueRef p, uint32_t size)
 {
-	LLVMValueRef m = LLVMBuildMemSet(g->b, p, LLVMConstInt(g->i8, 0, 0),
-					 LLVMConstInt(g->i64, size, 0), 1);
-	(void)m;
+	unsigned a = ptr_align(g, p);
+
+	for (uint32_t off = 0; off < size; off += CG_CHUNK) {
+		uint32_t n = size - off < CG_CHUNK ? size - off : CG_CHUNK;
+		LLVMBuildMemSet(g->b, cg_gep(g, p, off), LLVMConstInt(g->i8, 0, 0),
+				LLVMConstInt(g->i64, n, 0), off ? (a < 8 ? a : 8) : a);
+	}
 }
 
 void cg_memcpy(struct cg *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size)
 {
-	if (size)
-		LLVMBuildMemCpy(g->b, dst, 1, src, 1, LLVMConstInt(g->i64, size, 0));
+	unsigned da = ptr_align(g, dst), sa = ptr_align(g, src);
+
+	if (size > CG_SCRATCH_MIN && (da < 8 || sa < 8)) {
+		/* A big copy that LLVM would do byte by byte: one helper call instead. */
+		LLVMValueRef args[] = {dst, LLVMConstInt(g->i32, size, 0), src};
+		cg_helper(g, BPF_FUNC_probe_read_kernel, g->i64, args, 3);
+		return;
+	}
+	for (uint32_t off = 0; off < size; off += CG_CHUNK) {
+		uint32_t n = size - off < CG_CHUNK ? size - off : CG_CHUNK;
+		LLVMBuildMemCpy(g->b, cg_gep(g, dst, off), da, cg_gep(g, src, off), sa,
+				LLVMConstInt(g->i64, n, 0));
+	}
 }
 
 LLVMValueRef cg_gep(struct cg *g, LLVMValueRef p, uint32_t off)

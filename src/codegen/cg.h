@@ -46,7 +46,29 @@ struct cg {
 	int ncallbacks;
 	/* Set by cg_prologue when args/cookie do not come from ctx (NULL: native). */
 	LLVMValueRef args_base, cookie;
+	/* per-CPU scratch space for big values (scratch.c) */
+	LLVMValueRef scratch_map;     /* placeholder until the size is known */
+	LLVMValueRef scratch;	      /* this function's scratch entry, or NULL */
+	LLVMBasicBlockRef scratch_ok; /* after the entry's lookup: slot addresses */
+	uint32_t scratch_off;	      /* next free offset in this probe's layout */
+	uint32_t scratch_max;	      /* largest layout of any probe */
 };
+
+/* scratch.c: values larger than this live in per-CPU scratch space, not on the stack */
+#define CG_SCRATCH_MIN 64
+struct cg_scratch_save {
+	LLVMValueRef scratch;
+	LLVMBasicBlockRef ok;
+};
+LLVMValueRef cg_scratch_alloc(struct cg *g, uint32_t size);
+uint32_t cg_scratch_reserve(struct cg *g, uint32_t size);
+LLVMValueRef cg_scratch_at(struct cg *g, uint32_t off);
+/* The block where per-function set-up code (zeroing slots) goes, before its terminator. */
+LLVMBasicBlockRef cg_setup_block(struct cg *g);
+void cg_scratch_func_begin(struct cg *g, struct cg_scratch_save *sv);
+void cg_scratch_func_end(struct cg *g, const struct cg_scratch_save *sv);
+/* After all probes: define the scratch map with its final size. */
+void cg_scratch_finish(struct cg *g, LLVMValueRef (*define)(struct cg *, uint32_t));
 
 /* bpf.c: BPF verbs */
 /* prologue.c: context set-up and filters before the probe body. */
@@ -59,7 +81,10 @@ void cg_return_unless(struct cg *g, LLVMValueRef cond);
 LLVMValueRef cg_regs_builtin(struct cg *g, int b);
 
 LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
+/* A slot for `size` bytes: on the stack, or in scratch space when big. */
 LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name);
+/* A slot that must be on the stack (a helper's callback context). */
+LLVMValueRef cg_alloca_stack(struct cg *g, uint32_t size, const char *name);
 void cg_memset0(struct cg *g, LLVMValueRef p, uint32_t size);
 void cg_memcpy(struct cg *g, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 LLVMValueRef cg_gep(struct cg *g, LLVMValueRef p, uint32_t off);

@@ -126,6 +126,9 @@ static void define_probe(struct cg *g, struct node *probe)
 
 	LLVMPositionBuilderAtEnd(g->b, g->entry);
 	cg_loc(g, probe);
+	g->scratch = NULL;
+	g->scratch_ok = NULL;
+	g->scratch_off = 0;
 	g->nvars = (int)probe->len;
 	g->vars = xcalloc((size_t)g->nvars + 1, sizeof(LLVMValueRef));
 	LLVMBasicBlockRef body = cg_block(g, "body");
@@ -170,11 +173,8 @@ static void alloc_vars(struct cg *g, struct node *n)
 				/* zero-initialise in the entry block */
 				LLVMBuilderRef save = g->b;
 				LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
-				LLVMValueRef term = LLVMGetBasicBlockTerminator(g->entry);
-				if (term)
-					LLVMPositionBuilderBefore(eb, term);
-				else
-					LLVMPositionBuilderAtEnd(eb, g->entry);
+				LLVMValueRef term = LLVMGetBasicBlockTerminator(cg_setup_block(g));
+				LLVMPositionBuilderBefore(eb, term);
 				g->b = eb;
 				cg_memset0(g, g->vars[v->index], size);
 				g->b = save;
@@ -188,6 +188,11 @@ static void alloc_vars(struct cg *g, struct node *n)
 	}
 }
 
+static LLVMValueRef define_scratch(struct cg *g, uint32_t size)
+{
+	return define_map(g, PROG_SCRATCH_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, size);
+}
+
 /* ---- driver ---- */
 
 static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
@@ -198,8 +203,7 @@ static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
 		return;
 	char *msg = LLVMGetDiagInfoDescription(di);
 	if (strstr(msg, "stack limit"))
-		diag_error_hint(g->d, NULL,
-				"use fewer or smaller strings and tuples in one probe",
+		diag_error_hint(g->d, NULL, "use fewer or smaller strings and tuples in one probe",
 				"the program needs more than the 512 bytes of BPF stack: %s", msg);
 	else
 		diag_error(g->d, NULL, "LLVM: %s", msg);
@@ -259,6 +263,7 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 		g.nvars = (int)n->len;
 		define_probe(&g, n);
 	}
+	cg_scratch_finish(&g, define_scratch);
 	LLVMDIBuilderFinalize(g.di);
 
 	if (opts && opts->dump_ir) {
@@ -280,9 +285,9 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 		LLVMDisposeMessage(err);
 		goto out;
 	}
-	LLVMTargetMachineRef tm = LLVMCreateTargetMachine(target, "bpfel", "v3", "",
-							  LLVMCodeGenLevelDefault, LLVMRelocDefault,
-							  LLVMCodeModelDefault);
+	LLVMTargetMachineRef tm =
+		LLVMCreateTargetMachine(target, "bpfel", "v3", "", LLVMCodeGenLevelDefault,
+					LLVMRelocDefault, LLVMCodeModelDefault);
 	/*
 	 * A short scalar pipeline through the legacy pass manager: it makes
 	 * the same code as -O2 for probe bodies (no loops or calls to inline)

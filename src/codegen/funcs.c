@@ -29,104 +29,197 @@ static LLVMValueRef is_zero(struct cg *g, LLVMValueRef v)
 }
 
 /*
- * Early exits collected into one phi: each check runs in its own block, so
- * few values are live at once (straight-line code would spill to the stack).
+ * The string helpers are loops, not unrolled code: strings are up to
+ * max_strlen (1024) bytes, and the verifier bounds each loop by its
+ * counter. A counter lives in a stack slot that mem2reg turns into a phi.
  */
-struct exits {
-	LLVMBasicBlockRef done;
-	LLVMBasicBlockRef from[4096];
-	LLVMValueRef vals[4096];
-	unsigned n;
+struct sloop {
+	LLVMValueRef i; /* slot */
+	LLVMBasicBlockRef head, next;
 };
 
-static void exit_if(struct cg *g, struct exits *e, LLVMValueRef cond, LLVMValueRef v)
+/* for (i = from; i < lim; i++): leaves the builder in the body; `out` is the exit. */
+static void sloop_begin(struct cg *g, struct sloop *l, LLVMValueRef from, LLVMValueRef lim,
+			LLVMBasicBlockRef out)
 {
-	LLVMBasicBlockRef next = cg_block(g, "str_next");
-
-	if (e->n >= ARRAY_SIZE(e->vals))
-		BUG("string helper too large");
-	e->from[e->n] = LLVMGetInsertBlock(g->b);
-	e->vals[e->n++] = v;
-	LLVMBuildCondBr(g->b, cond, e->done, next);
-	LLVMPositionBuilderAtEnd(g->b, next);
+	l->i = cg_alloca_stack(g, 8, "i");
+	cg_store_int(g, l->i, from, 8);
+	l->head = cg_block(g, "sloop");
+	l->next = cg_block(g, "sloop_next");
+	LLVMBuildBr(g->b, l->head);
+	LLVMPositionBuilderAtEnd(g->b, l->head);
+	LLVMValueRef i = cg_load_int(g, l->i, 8, false);
+	LLVMBasicBlockRef body = cg_block(g, "sloop_body");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, i, lim, ""), body, out);
+	LLVMPositionBuilderAtEnd(g->b, body);
 }
 
-static LLVMValueRef exits_end(struct cg *g, struct exits *e, LLVMValueRef last)
+static LLVMValueRef sloop_i(struct cg *g, struct sloop *l)
 {
-	e->from[e->n] = LLVMGetInsertBlock(g->b);
-	e->vals[e->n++] = last;
-	LLVMBuildBr(g->b, e->done);
-	LLVMPositionBuilderAtEnd(g->b, e->done);
-	LLVMValueRef phi = LLVMBuildPhi(g->b, g->i64, "");
-	LLVMAddIncoming(phi, e->vals, e->from, e->n);
-	return phi;
+	return cg_load_int(g, l->i, 8, false);
 }
 
-static struct exits *exits_new(struct cg *g)
+/* End of the body: i++ and back to the head. */
+static void sloop_end(struct cg *g, struct sloop *l)
 {
-	struct exits *e = xcalloc(1, sizeof(*e));
+	LLVMBuildBr(g->b, l->next);
+	LLVMPositionBuilderAtEnd(g->b, l->next);
+	cg_store_int(g, l->i, LLVMBuildAdd(g->b, sloop_i(g, l), cg_const(g, 1), ""), 8);
+	LLVMBuildBr(g->b, l->head);
+}
 
-	e->done = cg_block(g, "str_done");
-	return e;
+/* Byte i (an i64 known to be below the string's size) of s. */
+static LLVMValueRef byte_var(struct cg *g, struct cg_val s, LLVMValueRef i)
+{
+	LLVMValueRef p = LLVMBuildGEP2(g->b, g->i8, s.v, &i, 1, "");
+	return cg_load_int(g, p, 1, false);
+}
+
+/* Result slot plus the block every early exit jumps to. */
+struct sres {
+	LLVMValueRef slot;
+	LLVMBasicBlockRef done;
+};
+
+static void sres_init(struct cg *g, struct sres *r, int64_t dflt)
+{
+	r->slot = cg_alloca_stack(g, 8, "res");
+	cg_store_int(g, r->slot, cg_const(g, dflt), 8);
+	r->done = cg_block(g, "str_done");
+}
+
+/* if (cond) { res = v; goto done; } */
+static void sres_exit_if(struct cg *g, struct sres *r, LLVMValueRef cond, LLVMValueRef v)
+{
+	LLVMBasicBlockRef yes = cg_block(g, "str_exit"), no = cg_block(g, "str_cont");
+	LLVMBuildCondBr(g->b, cond, yes, no);
+	LLVMPositionBuilderAtEnd(g->b, yes);
+	cg_store_int(g, r->slot, v, 8);
+	LLVMBuildBr(g->b, r->done);
+	LLVMPositionBuilderAtEnd(g->b, no);
+}
+
+static LLVMValueRef sres_end(struct cg *g, struct sres *r)
+{
+	LLVMPositionBuilderAtEnd(g->b, r->done);
+	return cg_load_int(g, r->slot, 8, false);
 }
 
 /* Length up to the first NUL. */
 static LLVMValueRef str_len(struct cg *g, struct cg_val s)
 {
-	struct exits *e = exits_new(g);
+	struct sres r;
+	struct sloop l;
 
-	for (uint32_t i = 0; i < s.t->size; i++)
-		exit_if(g, e, is_zero(g, byte_at(g, s, i)), cg_const(g, i));
-	LLVMValueRef r = exits_end(g, e, cg_const(g, s.t->size));
-	free(e);
-	return r;
+	sres_init(g, &r, s.t->size);
+	sloop_begin(g, &l, cg_const(g, 0), cg_const(g, s.t->size), r.done);
+	LLVMValueRef i = sloop_i(g, &l);
+	sres_exit_if(g, &r, is_zero(g, byte_var(g, s, i)), i);
+	sloop_end(g, &l);
+	return sres_end(g, &r);
 }
 
 /* strncmp(a, b, n): 0 when the first n characters (up to a NUL) match, else 1. */
 static LLVMValueRef str_ncmp(struct cg *g, struct cg_val a, struct cg_val b, uint32_t n)
 {
-	struct exits *e = exits_new(g);
-	uint32_t lim = a.t->size > b.t->size ? a.t->size : b.t->size;
+	uint32_t m = a.t->size < b.t->size ? a.t->size : b.t->size;
+	struct sres r;
+	struct sloop l;
 
-	for (uint32_t i = 0; i < n && i < lim; i++) {
-		LLVMValueRef ca = byte_at(g, a, i), cb = byte_at(g, b, i);
-		exit_if(g, e, LLVMBuildICmp(g->b, LLVMIntNE, ca, cb, ""), cg_const(g, 1));
-		exit_if(g, e, is_zero(g, ca), cg_const(g, 0));
+	if (n < m)
+		m = n;
+	sres_init(g, &r, 0);
+	LLVMBasicBlockRef after = cg_block(g, "ncmp_after");
+	sloop_begin(g, &l, cg_const(g, 0), cg_const(g, m), after);
+	LLVMValueRef i = sloop_i(g, &l);
+	LLVMValueRef ca = byte_var(g, a, i), cb = byte_var(g, b, i);
+	sres_exit_if(g, &r, LLVMBuildICmp(g->b, LLVMIntNE, ca, cb, ""), cg_const(g, 1));
+	sres_exit_if(g, &r, is_zero(g, ca), cg_const(g, 0));
+	sloop_end(g, &l);
+	/* Equal so far: past the shorter string it reads as a NUL. */
+	LLVMPositionBuilderAtEnd(g->b, after);
+	if (m < n && a.t->size != b.t->size) {
+		struct cg_val lng = a.t->size > b.t->size ? a : b;
+		LLVMValueRef c = byte_at(g, lng, m);
+		cg_store_int(g, r.slot,
+			     LLVMBuildZExt(g->b,
+					   LLVMBuildICmp(g->b, LLVMIntNE, c, cg_const(g, 0), ""),
+					   g->i64, ""),
+			     8);
 	}
-	LLVMValueRef r = exits_end(g, e, cg_const(g, 0));
-	free(e);
-	return r;
+	LLVMBuildBr(g->b, r.done);
+	return sres_end(g, &r);
 }
 
-/* Index of the first occurrence of needle in hay, or -1. */
-static LLVMValueRef str_find(struct cg *g, struct cg_val hay, struct cg_val needle)
+/*
+ * str_find for a literal needle: at each start the needle's bytes are
+ * compared as constants without branches (xor, or), so the verifier sees
+ * three branches per start rather than several per byte. A match ends
+ * before the haystack's NUL, so starts stop at hay.size - (len + 1).
+ */
+static LLVMValueRef str_find_lit(struct cg *g, struct cg_val hay, const struct node *lit,
+				 bool index)
+{
+	uint32_t len = (uint32_t)strnlen(lit->str, lit->len);
+	struct sres r;
+	struct sloop l;
+
+	sres_init(g, &r, index ? -1 : 0);
+	sloop_begin(g, &l, cg_const(g, 0), cg_const(g, hay.t->size - len), r.done);
+	LLVMValueRef i = sloop_i(g, &l);
+	LLVMValueRef diff = cg_const(g, 0);
+	for (uint32_t j = 0; j < len; j++) {
+		LLVMValueRef k = LLVMBuildAdd(g->b, i, cg_const(g, j), "");
+		LLVMValueRef c = cg_const(g, (unsigned char)lit->str[j]);
+		diff = LLVMBuildOr(g->b, diff, LLVMBuildXor(g->b, byte_var(g, hay, k), c, ""), "");
+	}
+	sres_exit_if(g, &r, is_zero(g, diff), index ? i : cg_const(g, 1));
+	sres_exit_if(g, &r, is_zero(g, byte_var(g, hay, i)), cg_const(g, index ? -1 : 0));
+	sloop_end(g, &l);
+	return sres_end(g, &r);
+}
+
+/*
+ * Index of the first occurrence of needle in hay, or -1; without `index`,
+ * 1 or 0: constant results let the verifier prune the paths after a match.
+ */
+static LLVMValueRef str_find(struct cg *g, struct cg_val hay, struct cg_val needle, bool index)
 {
 	LLVMValueRef nlen = str_len(g, needle);
-	LLVMValueRef nslot = cg_alloca(g, 8, "nlen");
-	struct exits *e = exits_new(g);
+	LLVMValueRef nslot = cg_alloca_stack(g, 8, "nlen");
+	struct sres r;
+	struct sloop li, lj;
 
 	cg_store_int(g, nslot, nlen, 8);
-	for (uint32_t i = 0; i < hay.t->size; i++) {
-		LLVMBasicBlockRef miss = cg_block(g, "find_miss");
-		for (uint32_t j = 0; j < needle.t->size; j++) {
-			LLVMValueRef nl = cg_load_int(g, nslot, 8, false);
-			/* the whole needle matched at i */
-			exit_if(g, e, LLVMBuildICmp(g->b, LLVMIntEQ, nl, cg_const(g, j), ""),
-				cg_const(g, i));
-			LLVMValueRef ne = LLVMBuildICmp(g->b, LLVMIntNE, byte_at(g, hay, i + j),
-							byte_at(g, needle, j), "");
-			LLVMBasicBlockRef next = cg_block(g, "find_next");
-			LLVMBuildCondBr(g->b, ne, miss, next);
-			LLVMPositionBuilderAtEnd(g->b, next);
-		}
-		LLVMBuildBr(g->b, miss);
-		LLVMPositionBuilderAtEnd(g->b, miss);
-		/* the haystack ended: no later match */
-		exit_if(g, e, is_zero(g, byte_at(g, hay, i)), cg_const(g, -1));
-	}
-	LLVMValueRef r = exits_end(g, e, cg_const(g, -1));
-	free(e);
-	return r;
+	sres_init(g, &r, index ? -1 : 0);
+	sloop_begin(g, &li, cg_const(g, 0), cg_const(g, hay.t->size), r.done);
+	LLVMValueRef i = sloop_i(g, &li);
+	LLVMBasicBlockRef miss = cg_block(g, "find_miss"), all = cg_block(g, "find_all");
+	sloop_begin(g, &lj, cg_const(g, 0), cg_const(g, needle.t->size), all);
+	LLVMValueRef j = sloop_i(g, &lj);
+	/* the whole needle matched at i */
+	sres_exit_if(g, &r, LLVMBuildICmp(g->b, LLVMIntEQ, cg_load_int(g, nslot, 8, false), j, ""),
+		     index ? i : cg_const(g, 1));
+	LLVMValueRef k = LLVMBuildAdd(g->b, i, j, "");
+	LLVMBasicBlockRef in = cg_block(g, "find_in");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntULT, k, cg_const(g, hay.t->size), ""), in,
+			miss);
+	LLVMPositionBuilderAtEnd(g->b, in);
+	LLVMValueRef ne =
+		LLVMBuildICmp(g->b, LLVMIntNE, byte_var(g, hay, k), byte_var(g, needle, j), "");
+	LLVMBasicBlockRef same = cg_block(g, "find_same");
+	LLVMBuildCondBr(g->b, ne, miss, same);
+	LLVMPositionBuilderAtEnd(g->b, same);
+	sloop_end(g, &lj);
+	/* the needle has no NUL and all of it matched */
+	LLVMPositionBuilderAtEnd(g->b, all);
+	cg_store_int(g, r.slot, index ? i : cg_const(g, 1), 8);
+	LLVMBuildBr(g->b, r.done);
+	LLVMPositionBuilderAtEnd(g->b, miss);
+	/* the haystack ended: no later match */
+	sres_exit_if(g, &r, is_zero(g, byte_var(g, hay, i)), cg_const(g, index ? -1 : 0));
+	sloop_end(g, &li);
+	return sres_end(g, &r);
 }
 
 static LLVMValueRef bswap(struct cg *g, LLVMValueRef v, uint32_t size)
@@ -297,13 +390,12 @@ struct cg_val cg_call_more(struct cg *g, struct node *n)
 	}
 	case F_STRCONTAINS:
 	case F_STRSTR: {
-		struct cg_val h = cg_expr(g, n->a), nd = cg_expr(g, n->a->next);
-		LLVMValueRef r = str_find(g, h, nd);
-		if (n->op == F_STRCONTAINS)
-			r = LLVMBuildZExt(g->b,
-					  LLVMBuildICmp(g->b, LLVMIntSGE, r, cg_const(g, 0), ""),
-					  g->i64, "");
-		return val(r, n->type);
+		struct cg_val h = cg_expr(g, n->a);
+		const struct node *lit = n->a->next;
+		if (lit->kind == N_STRING && h.t->size > strnlen(lit->str, lit->len))
+			return val(str_find_lit(g, h, lit, n->op != F_STRCONTAINS), n->type);
+		struct cg_val nd = cg_expr(g, n->a->next);
+		return val(str_find(g, h, nd, n->op != F_STRCONTAINS), n->type);
 	}
 	case F_BSWAP: {
 		struct cg_val a = cg_expr(g, n->a);

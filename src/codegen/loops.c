@@ -19,6 +19,8 @@ enum {
 	FRAME_VARS = 16,
 };
 
+#define OFF_SCRATCH 0x80000000u /* var_off: an offset in scratch space, not the frame */
+
 bool cg_needs_frame(const struct node *n)
 {
 	for (; n; n = n->next) {
@@ -41,24 +43,31 @@ static uint32_t slot_size(const struct type *t)
 }
 
 /* Lay out every variable and every for-range start value in the frame. */
-static void layout(struct cg *g, struct node *n, uint32_t *size)
+static void layout(struct cg *g, struct node *n, uint32_t *size, uint32_t *sizes)
 {
 	for (; n; n = n->next) {
 		if (n->kind == N_VAR && n->sema) {
 			struct sema_var *v = n->sema;
 			if (v->index < g->nvars && g->var_off[v->index] == UINT32_MAX) {
-				g->var_off[v->index] = *size;
-				*size += slot_size(v->type);
+				uint32_t sz = slot_size(v->type);
+				sizes[v->index] = sz;
+				if (sz > CG_SCRATCH_MIN) {
+					g->var_off[v->index] =
+						cg_scratch_reserve(g, sz) | OFF_SCRATCH;
+				} else {
+					g->var_off[v->index] = *size;
+					*size += sz;
+				}
 			}
 		}
 		if (n->kind == N_FOR_RANGE) {
 			n->id = (int)*size;
 			*size += 8;
 		}
-		layout(g, n->a, size);
-		layout(g, n->b, size);
-		layout(g, n->c, size);
-		layout(g, n->d, size);
+		layout(g, n->a, size, sizes);
+		layout(g, n->b, size, sizes);
+		layout(g, n->c, size, sizes);
+		layout(g, n->d, size, sizes);
 	}
 }
 
@@ -69,25 +78,32 @@ void cg_frame_vars(struct cg *g, struct node *probe)
 	g->var_off = xcalloc((size_t)g->nvars + 1, sizeof(uint32_t));
 	for (int i = 0; i < g->nvars; i++)
 		g->var_off[i] = UINT32_MAX;
-	layout(g, probe->b, &size);
-	layout(g, probe->c, &size);
-	g->frame = cg_alloca(g, size, "frame");
+	uint32_t *sizes = xcalloc((size_t)g->nvars + 1, sizeof(uint32_t));
+	layout(g, probe->b, &size, sizes);
+	layout(g, probe->c, &size, sizes);
+	g->frame = cg_alloca_stack(g, size, "frame");
+	/* Big variables live in scratch space, zeroed here like the frame. */
+	for (int i = 0; i < g->nvars; i++)
+		if (g->var_off[i] != UINT32_MAX && (g->var_off[i] & OFF_SCRATCH))
+			g->vars[i] = cg_scratch_at(g, g->var_off[i] & ~OFF_SCRATCH);
 
 	LLVMBuilderRef save = g->b;
 	LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
-	LLVMValueRef term = LLVMGetBasicBlockTerminator(g->entry);
-	if (term)
-		LLVMPositionBuilderBefore(eb, term);
-	else
-		LLVMPositionBuilderAtEnd(eb, g->entry);
+	LLVMPositionBuilderBefore(eb, LLVMGetBasicBlockTerminator(cg_setup_block(g)));
 	g->b = eb;
 	cg_memset0(g, g->frame, size);
 	LLVMBuildStore(g->b, g->ctx_arg, g->frame);
-	for (int i = 0; i < g->nvars; i++)
-		if (g->var_off[i] != UINT32_MAX)
+	for (int i = 0; i < g->nvars; i++) {
+		if (g->var_off[i] == UINT32_MAX)
+			continue;
+		if (g->var_off[i] & OFF_SCRATCH)
+			cg_memset0(g, g->vars[i], sizes[i]);
+		else
 			g->vars[i] = cg_gep(g, g->frame, g->var_off[i]);
+	}
 	g->b = save;
 	LLVMDisposeBuilder(eb);
+	free(sizes);
 }
 
 void cg_frame_free(struct cg *g)
@@ -105,6 +121,7 @@ struct cb_save {
 	LLVMMetadataRef di_sp;
 	bool in_callback;
 	const struct node *at_n;
+	struct cg_scratch_save scratch;
 };
 
 /* Start a callback function; its last parameter is the frame. */
@@ -125,6 +142,7 @@ static LLVMValueRef cb_begin(struct cg *g, struct cb_save *sv, LLVMTypeRef *para
 	sv->di_sp = g->di_sp;
 	sv->in_callback = g->in_callback;
 	sv->at_n = at;
+	cg_scratch_func_begin(g, &sv->scratch);
 
 	snprintf(name, sizeof(name), "%s_loop%d", g->pd->func_name, g->ncallbacks++);
 	LLVMValueRef fn = LLVMAddFunction(g->mod, name, fty);
@@ -157,12 +175,15 @@ static LLVMValueRef cb_begin(struct cg *g, struct cb_save *sv, LLVMTypeRef *para
 	g->frame = LLVMGetParam(fn, np - 1);
 	g->vars = xcalloc((size_t)g->nvars + 1, sizeof(LLVMValueRef));
 	for (int i = 0; i < g->nvars; i++)
-		if (g->var_off[i] != UINT32_MAX)
+		if (g->var_off[i] != UINT32_MAX && !(g->var_off[i] & OFF_SCRATCH))
 			g->vars[i] = cg_gep(g, g->frame, g->var_off[i]);
 	g->ctx_arg = LLVMBuildLoad2(g->b, g->ptr, g->frame, "ctx");
 	LLVMBasicBlockRef body = cg_block(g, "body");
 	LLVMBuildBr(g->b, body);
 	LLVMPositionBuilderAtEnd(g->b, body);
+	for (int i = 0; i < g->nvars; i++)
+		if (g->var_off[i] != UINT32_MAX && (g->var_off[i] & OFF_SCRATCH))
+			g->vars[i] = cg_scratch_at(g, g->var_off[i] & ~OFF_SCRATCH);
 	return fn;
 }
 
@@ -179,6 +200,7 @@ static void cb_end(struct cg *g, struct cb_save *sv)
 	g->loop_cont = sv->loop_cont;
 	g->di_sp = sv->di_sp;
 	g->in_callback = sv->in_callback;
+	cg_scratch_func_end(g, &sv->scratch);
 	LLVMPositionBuilderAtEnd(g->b, sv->at);
 	cg_loc(g, sv->at_n);
 }

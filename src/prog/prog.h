@@ -134,6 +134,7 @@ struct prog_desc {
 /* Hash u32 tgid -> u64 of processes whose user stacks/addresses were taken:
  * userspace records their mappings while they live, then deletes the key. */
 #define PROG_PIDS_MAP "sonde_pids"
+#define PROG_SCRATCH_MAP "sonde_scratch" /* per-CPU room for big values (codegen) */
 
 enum prog_stat {
 	STAT_LOST_EVENTS,
