@@ -157,6 +157,10 @@ struct program {
 	const struct source *source; /* the script, for errorf()/warnf() messages */
 	uint64_t stack_limits[2]; /* bit n: a stack map for n frames is used */
 	bool uses_user_syms;      /* ustack/usym: define PROG_PIDS_MAP */
+	/* A string of str_trunc_size bytes that str() filled (no room for more
+	 * than size - 1 characters) prints with this trailer, as in bpftrace. */
+	uint32_t str_trunc_size;
+	const char *str_trunc_trailer;
 	/* Filled by codegen. */
 	void *elf;
 	size_t elf_size;

@@ -100,6 +100,11 @@ static void tuple_value(struct strbuf *sb, const struct program *p, const struct
 	sb_putc(sb, ')');
 }
 
+bool out_str_truncated(const struct program *p, const struct type *t, size_t len)
+{
+	return p && p->str_trunc_trailer && p->str_trunc_size == t->size && len + 1 == t->size;
+}
+
 void out_value(struct strbuf *sb, const struct program *p, const struct type *t, const void *data)
 {
 	const uint8_t *d = data;
@@ -116,9 +121,13 @@ void out_value(struct strbuf *sb, const struct program *p, const struct type *t,
 	case T_BOOL:
 		sb_puts(sb, d[0] ? "true" : "false");
 		break;
-	case T_STRING:
-		sb_add(sb, (const char *)d, strnlen((const char *)d, t->size));
+	case T_STRING: {
+		size_t len = strnlen((const char *)d, t->size);
+		sb_add(sb, (const char *)d, len);
+		if (out_str_truncated(p, t, len))
+			sb_puts(sb, p->str_trunc_trailer);
 		break;
+	}
 	case T_PROBE: {
 		uint64_t idx = load_uint(d, 8);
 		if (p && idx < p->probe_names.n)

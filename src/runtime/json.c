@@ -108,9 +108,20 @@ void json_value(struct strbuf *sb, const struct program *p, const struct type *t
 	case T_BOOL:
 		sb_puts(sb, d[0] ? "true" : "false");
 		break;
-	case T_STRING:
-		json_str(sb, (const char *)d, strnlen((const char *)d, t->size));
+	case T_STRING: {
+		size_t len = strnlen((const char *)d, t->size);
+		if (out_str_truncated(p, t, len)) {
+			struct strbuf tmp;
+			sb_init(&tmp);
+			sb_add(&tmp, (const char *)d, len);
+			sb_puts(&tmp, p->str_trunc_trailer);
+			json_str(sb, tmp.buf ? tmp.buf : "", tmp.len);
+			sb_free(&tmp);
+		} else {
+			json_str(sb, (const char *)d, len);
+		}
 		break;
+	}
 	case T_TUPLE: {
 		bool rec = t->nfields && t->fields[0].name;
 		sb_putc(sb, rec ? '{' : '[');

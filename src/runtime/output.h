@@ -50,6 +50,8 @@ void out_printf(struct strbuf *sb, const struct program *p, const char *fmt,
  * nothing; stacks and timestamps go to out_value_ext when it is set.
  */
 void out_value(struct strbuf *sb, const struct program *p, const struct type *t, const void *data);
+/* Whether a string value of len characters filled str()'s buffer (gets the trailer). */
+bool out_str_truncated(const struct program *p, const struct type *t, size_t len);
 
 /*
  * Optional renderer for values out_value cannot print alone (T_KSTACK,

@@ -883,7 +883,9 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	struct sctx s = {.ast = ast, .d = d, .prog = prog, .opts = opts};
 	struct vec probes = {0}, fieldsets = {0};
 	int index = 0;
+	const char *trailer = getenv("BPFTRACE_STR_TRUNC_TRAILER");
 
+	prog->str_trunc_trailer = arena_strdup(&prog->arena, trailer ? trailer : "..");
 	for (struct node *n = ast->root->a; n; n = n->next) {
 		switch (n->kind) {
 		case N_PROBE:
@@ -911,6 +913,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 			break;
 		}
 	}
+	prog->str_trunc_size = opts->max_strlen;
 	if (!probes.n && !diag_errors(d))
 		diag_error(d, NULL, "No probes to attach");
 	for (size_t i = 0; i < probes.n; i++) {

@@ -7,6 +7,7 @@
 #include "sema/sema_int.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,23 @@ static void config_item(struct sctx *s, struct node *it)
 	if (!known) {
 		diag_error_hint(s->d, &it->loc, "see the config variables in the manual",
 				"Unrecognized config variable: %s", it->str);
+		return;
+	}
+	if (!strcmp(key, "str_trunc_trailer")) {
+		char num[32];
+		const char *v = it->a->str;
+		size_t len = it->a->len;
+		if (it->a->kind == N_INT) {
+			/* bpftrace takes a number as its decimal text. */
+			len = (size_t)snprintf(num, sizeof(num), "%" PRId64, it->a->ival);
+			v = num;
+		} else if (it->a->kind != N_STRING) {
+			sema_err(s, it->a, "%s expects a string", it->str);
+			return;
+		}
+		/* The environment wins over the script. */
+		if (!getenv("BPFTRACE_STR_TRUNC_TRAILER"))
+			s->prog->str_trunc_trailer = arena_strndup(&s->prog->arena, v, len);
 		return;
 	}
 	bool numeric = !strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys");
