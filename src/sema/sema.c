@@ -274,12 +274,24 @@ static const struct type *arith_result(const struct type *a, const struct type *
 	return type_int(8, sa || sb);
 }
 
+/* A non-negative int literal takes the unsigned type of the other side, as
+ * in bpftrace: `ptr > 0` and `$u < 5` compare unsigned. */
+static void literal_adapt(struct node *lit, const struct type **lt, const struct type *other)
+{
+	bool uns = other->kind == T_PTR || (other->kind == T_INT && !other->is_signed);
+
+	if (lit->kind == N_INT && lit->ival >= 0 && uns && (*lt)->kind == T_INT)
+		*lt = lit->type = type_int(8, false);
+}
+
 static const struct type *binop(struct sctx *s, struct node *n)
 {
 	const struct type *a = sema_expr(s, n->a), *b = sema_expr(s, n->b);
 
 	if (!is_known(a) || !is_known(b))
 		return type_none();
+	literal_adapt(n->a, &a, b);
+	literal_adapt(n->b, &b, a);
 	switch (n->op) {
 	case OP_EQ:
 	case OP_NE:
