@@ -131,6 +131,8 @@ struct cg_val cg_stack_value(struct cg *g, struct node *n);
 
 /* deref.c: C memory (struct fields, *p, &, p[i], pointer arithmetic) */
 struct cg_val cg_c_expr(struct cg *g, struct node *n);
+/* mapread.c: a count/sum/min/max/avg map's value, combined over the CPUs */
+struct cg_val cg_agg_read(struct cg *g, struct node *n);
 struct cg_val cg_ptr_arith(struct cg *g, struct node *n);
 
 /* stmt.c */

@@ -487,6 +487,8 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 		return cg_load_as(g, g->vars[v->index], v->type);
 	}
 	case N_MAP:
+		if (((struct map_desc *)n->sema)->agg != AGG_NONE)
+			return cg_agg_read(g, n);
 		return map_read(g, n);
 	case N_IDENT:
 		return builtin(g, n);

@@ -386,7 +386,7 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		struct map_desc *md = sema_map_get(s, n);
 		sema_map_key(s, n, md);
 		if (md->agg != AGG_NONE) {
-			sema_unsupported(s, n, "reading an aggregation map in an expression");
+			t = sema_agg_read(s, n, md);
 			break;
 		}
 		if (!md->value) {
