@@ -133,6 +133,9 @@ struct cg_val cg_stack_value(struct cg *g, struct node *n);
 struct cg_val cg_c_expr(struct cg *g, struct node *n);
 /* mapread.c: a count/sum/min/max/avg map's value, combined over the CPUs */
 struct cg_val cg_agg_read(struct cg *g, struct node *n);
+struct cg_val cg_delete_value(struct cg *g, struct node *n);
+struct cg_val cg_len(struct cg *g, struct node *n);
+struct cg_val cg_find(struct cg *g, struct node *n);
 struct cg_val cg_ptr_arith(struct cg *g, struct node *n);
 
 /* stmt.c */

@@ -499,6 +499,8 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 			return cg_stack_value(g, n);
 		if (n->op > F_ZERO)
 			return cg_call_more(g, n);
+		if (n->op == F_DELETE)
+			return cg_delete_value(g, n);
 		cg_call_stmt(g, n);
 		return scalar(cg_const(g, 0), n->type);
 	case N_BINOP:

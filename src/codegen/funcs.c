@@ -437,6 +437,10 @@ struct cg_val cg_call_more(struct cg *g, struct node *n)
 		return val(LLVMBuildZExt(g->b, LLVMBuildIsNotNull(g->b, p, ""), g->i64, ""),
 			   n->type);
 	}
+	case F_LEN:
+		return cg_len(g, n);
+	case F_FIND:
+		return cg_find(g, n);
 	case F_SIGNAL: {
 		LLVMValueRef sig = n->ival > 0 ? cg_const(g, n->ival) : cg_expr(g, n->a).v;
 		LLVMValueRef args[] = {LLVMBuildTrunc(g->b, sig, g->i32, "")};

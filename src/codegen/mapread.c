@@ -9,6 +9,7 @@
 
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
+#include <string.h>
 
 static LLVMValueRef phi2(struct cg *g, LLVMValueRef a, LLVMBasicBlockRef ba, const char *name)
 {
@@ -87,4 +88,82 @@ struct cg_val cg_agg_read(struct cg *g, struct node *n)
 		r = LLVMBuildSelect(g->b, none, zero, q, "avg");
 	}
 	return (struct cg_val){r, n->type};
+}
+
+/* delete() as a value: true when the key was there. */
+struct cg_val cg_delete_value(struct cg *g, struct node *n)
+{
+	struct node *m = n->a;
+	LLVMValueRef key = cg_map_key(g, m, 0);
+	LLVMValueRef rc = cg_map_delete(g, g->map_globals[((struct map_desc *)m->sema)->id], key);
+	LLVMValueRef ok = LLVMBuildICmp(g->b, LLVMIntEQ, rc, cg_const(g, 0), "");
+	return (struct cg_val){LLVMBuildZExt(g->b, ok, g->i64, ""), n->type};
+}
+
+/* The callback of len(): counts the elements into *ctx. One per program. */
+static LLVMValueRef count_cb(struct cg *g)
+{
+	static const char name[] = "sonde_len_cb";
+	LLVMValueRef fn = LLVMGetNamedFunction(g->mod, name);
+
+	if (fn)
+		return fn;
+	LLVMTypeRef params[] = {g->ptr, g->ptr, g->ptr, g->ptr};
+	fn = LLVMAddFunction(g->mod, name, LLVMFunctionType(g->i64, params, 4, 0));
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	LLVMSetSection(fn, ".text");
+	/* BTF func info (the verifier checks callbacks against it) */
+	LLVMMetadataRef dparams[] = {g->di_int, g->di_int, g->di_int, g->di_int, g->di_int};
+	LLVMMetadataRef sty = LLVMDIBuilderCreateSubroutineType(g->di, g->di_file, dparams, 5, 0);
+	LLVMMetadataRef sp = LLVMDIBuilderCreateFunction(g->di, g->di_file, name, strlen(name),
+							 name, strlen(name), g->di_file, 1, sty, 1,
+							 1, 1, LLVMDIFlagPrototyped, 1);
+	LLVMSetSubprogram(fn, sp);
+	for (unsigned i = 0; i < 4; i++) {
+		char pname[4] = {'a', (char)('0' + i), 0};
+		LLVMDIBuilderCreateParameterVariable(g->di, sp, pname, 2, i + 1, g->di_file, 1,
+						     g->di_int, 1, 0);
+	}
+	LLVMBuilderRef b = LLVMCreateBuilderInContext(g->ctx);
+	LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(g->ctx, fn, "entry"));
+	LLVMValueRef ctx = LLVMGetParam(fn, 3);
+	LLVMValueRef v = LLVMBuildLoad2(b, g->i64, ctx, "");
+	LLVMBuildStore(b, LLVMBuildAdd(b, v, cg_const(g, 1), ""), ctx);
+	LLVMBuildRet(b, cg_const(g, 0));
+	LLVMDisposeBuilder(b);
+	return fn;
+}
+
+struct cg_val cg_len(struct cg *g, struct node *n)
+{
+	struct map_desc *md = n->a->sema;
+	LLVMValueRef cnt = cg_alloca_stack(g, 8, "len");
+
+	cg_store_int(g, cnt, cg_const(g, 0), 8);
+	LLVMValueRef args[] = {g->map_globals[md->id], count_cb(g), cnt, cg_const(g, 0)};
+	cg_helper(g, BPF_FUNC_for_each_map_elem, g->i64, args, 4);
+	return (struct cg_val){cg_load_int(g, cnt, 8, true), n->type};
+}
+
+/* find(@m, key, $out) */
+struct cg_val cg_find(struct cg *g, struct node *n)
+{
+	struct map_desc *md = n->a->sema;
+	struct node *k = n->a->next, *out = k->next;
+	struct sema_var *v = out->sema;
+	LLVMValueRef key = cg_alloca(g, md->key ? md->key->size : 8, "find_key");
+
+	if (md->key)
+		cg_store_as(g, key, cg_expr(g, k), md->key);
+	else
+		cg_store_int(g, key, cg_const(g, 0), 8);
+	LLVMValueRef p = cg_map_lookup(g, g->map_globals[md->id], key);
+	LLVMBasicBlockRef hit = cg_block(g, "find_hit"), done = cg_block(g, "find_done");
+	LLVMValueRef found = LLVMBuildIsNotNull(g->b, p, "");
+	LLVMBuildCondBr(g->b, found, hit, done);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	cg_store_as(g, g->vars[v->index], cg_load_as(g, p, md->value), v->type);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+	return (struct cg_val){LLVMBuildZExt(g->b, found, g->i64, ""), n->type};
 }

@@ -356,7 +356,7 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt)
 		}
 		struct map_desc *md = sema_map_get(s, m);
 		sema_map_key(s, m, md);
-		return type_void();
+		return type_bool(); /* whether the key was there */
 	}
 	case F_CLEAR:
 	case F_ZERO: {

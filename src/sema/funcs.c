@@ -473,11 +473,9 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 		sema_err(s, n, "%s", n->a->str);
 		return type_void();
 	case F_LEN:
-		sema_unsupported(s, n, "len()");
-		return type_none();
+		return sema_len(s, n);
 	case F_FIND:
-		sema_unsupported(s, n, "find()");
-		return type_none();
+		return sema_find(s, n);
 	case F_UADDR:
 		sema_unsupported(s, n, "uaddr()");
 		return type_none();

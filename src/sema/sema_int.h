@@ -36,6 +36,8 @@ void sema_err_name(struct sctx *s, const struct node *n, const char *fmt, ...) P
 void sema_unsupported(struct sctx *s, const struct node *n, const char *what);
 /* mapread.c: the value of a count/sum/min/max/avg map read in an expression. */
 const struct type *sema_agg_read(struct sctx *s, struct node *n, const struct map_desc *md);
+const struct type *sema_len(struct sctx *s, struct node *n);
+const struct type *sema_find(struct sctx *s, struct node *n);
 
 const struct type *sema_expr(struct sctx *s, struct node *n);
 void sema_stmt(struct sctx *s, struct node *n);
