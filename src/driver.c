@@ -34,7 +34,31 @@ struct options {
 	bool d_tokens, d_ast, d_types, d_ir, d_ir_opt, d_libbpf, d_verifier;
 	char **pos; /* positional parameters */
 	int npos;
+	char **named; /* named program arguments: "--name[=value]" */
+	int nnamed;
 };
+
+/* Reorder args in place: positional ones first, then the named ones; the
+ * `--` separator is dropped. */
+static void split_args(struct options *o, char **args, int n, bool after_sep)
+{
+	char *named[n > 0 ? n : 1];
+	int np = 0, nn = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!after_sep && !strcmp(args[i], "--"))
+			after_sep = true;
+		else if (after_sep && !strncmp(args[i], "--", 2) && args[i][2])
+			named[nn++] = args[i];
+		else
+			args[np++] = args[i];
+	}
+	memcpy(args + np, named, (size_t)nn * sizeof(*named));
+	o->pos = args;
+	o->npos = np;
+	o->named = args + np;
+	o->nnamed = nn;
+}
 
 static volatile int stop_requested;
 
@@ -276,9 +300,9 @@ static int parse_options(struct options *o, int argc, char **argv)
 		}
 		o->file = argv[optind++];
 	}
-	/* Remaining arguments are positional parameters ($1...). */
-	o->pos = argv + optind;
-	o->npos = argc - optind;
+	/* Remaining arguments are positional parameters ($1...), and after a
+	 * `--`, named ones (--name[=value]) for getopt(). */
+	split_args(o, argv + optind, argc - optind, optind > 0 && !strcmp(argv[optind - 1], "--"));
 	return 0;
 }
 
@@ -505,6 +529,8 @@ int driver_main(int argc, char **argv)
 		.find_provider = provider_find,
 		.pos = o.pos,
 		.npos = o.npos,
+		.named = o.named,
+		.nnamed = o.nnamed,
 		.max_strlen = env_u32("BPFTRACE_MAX_STRLEN", env_u32("BPFTRACE_STRLEN", 1024)),
 		.max_cat_bytes = env_u32("BPFTRACE_MAX_CAT_BYTES", 10240),
 		.unsafe = o.unsafe,

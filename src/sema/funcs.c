@@ -479,6 +479,8 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 	case F_UADDR:
 		sema_unsupported(s, n, "uaddr()");
 		return type_none();
+	case F_GETOPT:
+		return sema_getopt(s, n);
 	case F_TSERIES:
 		sema_unsupported(s, n, "tseries()");
 		return type_none();

@@ -133,7 +133,8 @@ enum sema_builtin {
 	X(F_ASSERT, "assert")                                                                      \
 	X(F_STATIC_ASSERT, "static_assert")                                                        \
 	X(F_FAIL, "fail")                                                                          \
-	X(F_TSERIES, "tseries")
+	X(F_TSERIES, "tseries")                                                                    \
+	X(F_GETOPT, "getopt")
 
 enum sema_func {
 	F_NONE,
@@ -155,6 +156,8 @@ struct sema_opts {
 	uint32_t max_strlen; /* str() capacity, including the NUL */
 	char *const *pos;    /* positional parameters $1.. (command-line arguments) */
 	int npos;
+	char *const *named; /* named program arguments after `--`: "--name[=value]" */
+	int nnamed;
 	uint32_t max_cat_bytes; /* cat() output limit */
 	bool unsafe;          /* --unsafe: system(), signal() allowed */
 	/* Out: the args field tables (struct vec * of struct arg_field *) that the
