@@ -284,6 +284,42 @@ static void literal_adapt(struct node *lit, const struct type **lt, const struct
 		*lt = lit->type = type_int(8, false);
 }
 
+/* The span of n's operator: between its operands, on one line. */
+static struct span op_span(const struct sctx *s, const struct node *n)
+{
+	const struct span *a = &n->a->loc, *b = &n->b->loc;
+	const char *text = s->d->src ? s->d->src->text : NULL, *op = ast_op_name(n->op);
+	struct span sp = n->loc;
+	int line = 1;
+
+	if (!text || a->last_line != b->first_line)
+		return sp;
+	for (; *text && line < a->last_line; text++)
+		line += *text == '\n';
+	size_t oplen = strlen(op);
+	for (int c = a->last_column; c + (int)oplen <= b->first_column; c++)
+		if (!strncmp(text + c - 1, op, oplen)) {
+			sp.first_line = sp.last_line = line;
+			sp.first_column = c;
+			sp.last_column = c + (int)oplen;
+			break;
+		}
+	return sp;
+}
+
+/* As bpftrace: the error at the operator, then where each side comes from. */
+static void binop_mismatch(struct sctx *s, struct node *n, const struct type *a,
+			   const struct type *b)
+{
+	struct node at = *n;
+
+	at.loc = op_span(s, n);
+	sema_err(s, &at, "Type mismatch for '%s': comparing %s with %s", ast_op_name(n->op),
+		 type_str(a), type_str(b));
+	sema_err(s, n->a, "left (%s)", type_str(a));
+	sema_err(s, n->b, "right (%s)", type_str(b));
+}
+
 static const struct type *binop(struct sctx *s, struct node *n)
 {
 	const struct type *a = sema_expr(s, n->a), *b = sema_expr(s, n->b);
@@ -320,8 +356,7 @@ static const struct type *binop(struct sctx *s, struct node *n)
 			return arith_result(a, b);
 		break;
 	}
-	sema_err(s, n, "Type mismatch for '%s': comparing '%s' with '%s'", ast_op_name(n->op),
-		 type_str(a), type_str(b));
+	binop_mismatch(s, n, a, b);
 	return type_none();
 }
 
