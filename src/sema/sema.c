@@ -274,8 +274,8 @@ static const struct type *arith_result(const struct type *a, const struct type *
 	return type_int(8, sa || sb);
 }
 
-/* A non-negative int literal takes the unsigned type of the other side, as
- * in bpftrace: `ptr > 0` and `$u < 5` compare unsigned. */
+/* In a comparison, a non-negative int literal takes the unsigned type of
+ * the other side, as in bpftrace: `ptr > 0` and `$u < 5` compare unsigned. */
 static void literal_adapt(struct node *lit, const struct type **lt, const struct type *other)
 {
 	bool uns = other->kind == T_PTR || (other->kind == T_INT && !other->is_signed);
@@ -326,8 +326,11 @@ static const struct type *binop(struct sctx *s, struct node *n)
 
 	if (!is_known(a) || !is_known(b))
 		return type_none();
-	literal_adapt(n->a, &a, b);
-	literal_adapt(n->b, &b, a);
+	if (n->op == '<' || n->op == '>' || n->op == OP_LE || n->op == OP_GE || n->op == OP_EQ ||
+	    n->op == OP_NE) {
+		literal_adapt(n->a, &a, b);
+		literal_adapt(n->b, &b, a);
+	}
 	switch (n->op) {
 	case OP_EQ:
 	case OP_NE:
@@ -770,6 +773,19 @@ void sema_stmt(struct sctx *s, struct node *n)
 
 /* ---- probes ---- */
 
+/* kfunc and kretfunc are the old names of fentry and fexit: one meaning. */
+static void old_provider_name(char **name)
+{
+	const char *now = !strcasecmp(*name, "kfunc")	   ? "fentry"
+			  : !strcasecmp(*name, "kretfunc") ? "fexit"
+							   : NULL;
+
+	if (now) {
+		free(*name);
+		*name = xstrdup(now);
+	}
+}
+
 static void expand_probe(struct sctx *s, struct node *probe, int index)
 {
 	struct program *p = s->prog;
@@ -784,6 +800,8 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 		char **parts = NULL;
 		char *raw = sema_attach_subst(s, ap);
 		int n = raw ? provider_split(raw, &parts) : -1;
+		if (n > 0)
+			old_provider_name(&parts[0]);
 		const struct provider *prov = n > 0 ? s->opts->find_provider(parts[0]) : NULL;
 
 		if (!raw) {
