@@ -560,6 +560,14 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	}
 	case N_CAST: {
 		struct cg_val a = cg_expr(g, n->b);
+		if (n->type->kind == T_ARRAY) { /* the integer's bytes */
+			LLVMValueRef buf = cg_alloca(g, n->type->size, "int_array");
+			cg_store_int(g, buf, a.v, n->type->size);
+			return scalar(buf, n->type);
+		}
+		if (a.t->kind == T_ARRAY)
+			return scalar(cg_load_int(g, a.v, n->type->size, n->type->is_signed),
+				      n->type);
 		return scalar(fit(g, a.v, n->type), n->type);
 	}
 	default:

@@ -275,7 +275,7 @@ static struct cg_val call_ntop(struct cg *g, struct node *n)
 	struct cg_val a = cg_expr(g, an);
 
 	cg_memset0(g, out, 24);
-	if (a.t->kind == T_STRING) {
+	if (a.t->kind == T_STRING || a.t->kind == T_ARRAY) {
 		cg_memcpy(g, cg_gep(g, out, 8), a.v, a.t->size);
 		if (!af)
 			af = cg_const(g, a.t->size == 16 ? AF_INET6 : AF_INET);

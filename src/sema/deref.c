@@ -152,12 +152,30 @@ static bool user_source(struct sctx *s, struct node *e, const struct type *a)
 	return false;
 }
 
+/* (uint8[8])$x and (uint64)$arr: an integer and an int array of its size
+ * are the same bytes. True when this is such a cast (errors reported). */
+static bool int_array_cast(struct sctx *s, struct node *n, const struct type *a,
+			   const struct type *t)
+{
+	const struct type *arr = t->kind == T_ARRAY ? t : a && a->kind == T_ARRAY ? a : NULL;
+	const struct type *num = arr == t ? a : t;
+
+	if (!arr || !known(a) || !arr->elem || arr->elem->kind != T_INT || num->kind != T_INT)
+		return false;
+	if (arr->size != num->size && !(arr == t && n->b->kind == N_INT && arr->size <= 8))
+		sema_err(s, n, "Cannot cast from %s to %s: the sizes differ", type_str(a),
+			 type_str(t));
+	return true;
+}
+
 const struct type *sema_cast_c(struct sctx *s, struct node *n, const struct type *a)
 {
 	const struct type *t = sema_ctype(s, n->a);
 
 	if (!t)
 		return type_none();
+	if (int_array_cast(s, n, a, t))
+		return t;
 	if (t->kind == T_INT || t->kind == T_BOOL) {
 		if (known(a) && a->kind != T_INT && a->kind != T_BOOL && a->kind != T_PTR) {
 			sema_err(s, n, "Cannot cast from %s to %s", type_str(a), type_str(t));

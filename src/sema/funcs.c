@@ -161,7 +161,8 @@ static const struct type *call_ntop(struct sctx *s, struct node *n)
 	const struct type *t = sema_expr(s, addr);
 	if (!known(t))
 		return type_none();
-	bool ok = t->kind == T_INT || (is_str(t) && (t->size == 4 || t->size == 16));
+	bool arr = is_str(t) || (t->kind == T_ARRAY && t->elem->size == 1);
+	bool ok = t->kind == T_INT || (arr && (t->size == 4 || t->size == 16));
 	if (!ok) {
 		sema_err(s, addr,
 			 "ntop() expects an integer or a char array of 4 or 16 bytes (%s provided)",
@@ -296,10 +297,11 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 		unsigned char a[16];
 		if (!sema_nargs_ok(s, n, 1, 1) || !literal_arg(s, n, n->a, "first"))
 			return type_none();
+		/* uint8[4] or uint8[16], printed as [a,b,...] like bpftrace */
 		if (inet_pton(AF_INET, n->a->str, a) == 1)
-			return type_string(4);
+			return type_array(type_int(1, false), 4);
 		if (inet_pton(AF_INET6, n->a->str, a) == 1)
-			return type_string(16);
+			return type_array(type_int(1, false), 16);
 		sema_err(s, n->a, "pton: invalid IP address: %s", n->a->str);
 		return type_none();
 	}
