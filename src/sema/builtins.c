@@ -175,7 +175,9 @@ bool sema_builtin_call(struct sctx *s, struct node *n, const struct type **t)
 		if (which != CLOCK_BOOT_NS)
 			n->str = "nsecs()"; /* B_NSECS_CLOCK, also when typed again */
 	} else if (b == B_COMM && na == 1) {
-		sema_unsupported(s, n->a, "comm() of another task");
+		sema_unsupported_why(s, n->a, "comm() of another task",
+				     "it needs a task lookup by pid in BPF; comm without an "
+				     "argument is the current task's");
 		*t = type_none();
 		return true;
 	} else if (na) {

@@ -479,12 +479,16 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 	case F_FIND:
 		return sema_find(s, n);
 	case F_UADDR:
-		sema_unsupported(s, n, "uaddr()");
+		sema_unsupported_why(s, n, "uaddr()",
+				     "it resolves the symbol in the binary of a uprobe or usdt "
+				     "probe; meanwhile cast the address from `nm` to a pointer");
 		return type_none();
 	case F_GETOPT:
 		return sema_getopt(s, n);
 	case F_TSERIES:
-		sema_unsupported(s, n, "tseries()");
+		sema_unsupported_why(s, n, "tseries()",
+				     "it is unstable in bpftrace too; meanwhile print a count() or "
+				     "sum() from an interval probe and clear() it");
 		return type_none();
 	default:
 		BUG("function %s", n->str);

@@ -68,6 +68,12 @@ void sema_unsupported(struct sctx *s, const struct node *n, const char *what)
 			"%s is not supported yet", what);
 }
 
+void sema_unsupported_why(struct sctx *s, const struct node *n, const char *what, const char *why)
+{
+	if (!s->quiet)
+		diag_error_hint(s->d, &n->loc, why, "%s is not supported yet", what);
+}
+
 /* ---- scopes and variables ---- */
 
 static struct sema_var *var_find(struct sctx *s, const char *name)

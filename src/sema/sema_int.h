@@ -34,6 +34,8 @@ void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF
 /* Like sema_err, at the span of the node's name only (a call's function name). */
 void sema_err_name(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
 void sema_unsupported(struct sctx *s, const struct node *n, const char *what);
+/* Same, with the reason as the hint. */
+void sema_unsupported_why(struct sctx *s, const struct node *n, const char *what, const char *why);
 /* mapread.c: the value of a count/sum/min/max/avg map read in an expression. */
 const struct type *sema_agg_read(struct sctx *s, struct node *n, const struct map_desc *md);
 const struct type *sema_len(struct sctx *s, struct node *n);
