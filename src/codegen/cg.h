@@ -57,6 +57,8 @@ LLVMValueRef cg_define_map(struct cg *g, const char *name, uint32_t type, uint32
 void cg_return_unless(struct cg *g, LLVMValueRef cond);
 /* argN / retval (enum sema_builtin b) from the pt_regs context. */
 LLVMValueRef cg_regs_builtin(struct cg *g, int b);
+/* usdt.c: argument idx of a usdt probe, through its targets' specs. */
+LLVMValueRef cg_usdt_arg(struct cg *g, int idx);
 
 LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name);

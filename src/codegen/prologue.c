@@ -98,6 +98,9 @@ LLVMValueRef cg_regs_builtin(struct cg *g, int b)
 	static const uint32_t argoff[] = {PT_DI, PT_SI, PT_DX, PT_CX, PT_R8, PT_R9};
 	uint32_t off = b == B_RETVAL ? PT_AX : argoff[b - B_ARG0];
 
+	if (g->pd->ctx_kind == PROG_CTX_USDT)
+		return cg_usdt_arg(g, b - B_ARG0);
+
 	return cg_load_int(g, cg_gep(g, g->ctx_arg, off), 8, false);
 }
 

@@ -28,6 +28,8 @@ struct attach_target {
 	int sys_nr;	 /* PROG_CTX_SYSCALL_*: syscall number + 1; 0 otherwise */
 	uint64_t offset; /* uprobe/usdt: file offset; kprobe: offset in the function */
 	char *func;	 /* uprobe/kprobe: the function, for `func` (cookie >> 32) */
+	char *usdt_args; /* usdt: the note's argument specs ("-4@%edi 8@%rsi") */
+	uint64_t ref_ctr_off; /* usdt: file offset of the semaphore, 0 if none */
 };
 
 /* Which pt_regs builtins a provider's context offers. */

@@ -105,6 +105,8 @@ enum prog_ctx {
 	 */
 	PROG_CTX_SYSCALL_ENTER,
 	PROG_CTX_SYSCALL_EXIT,
+	/* usdt: argN from the targets' argument specs (cookie >> 32 picks one). */
+	PROG_CTX_USDT,
 };
 
 #define PROG_SYSCALL_MAP_FMT "sc_%s" /* %s: prog_desc.func_name */
