@@ -4,6 +4,7 @@
  * attach -> BEGIN -> event loop -> detach -> END -> report -> teardown.
  */
 #include "driver.h"
+#include "child.h"
 
 #include "codegen/codegen.h"
 #include "parser/parser.h"
@@ -25,6 +26,7 @@
 
 struct options {
 	const char *prog_text; /* -e */
+	const char *cmd;       /* -c */
 	const char *file;
 	const char *output;
 	const char *emit_elf, *emit_llvm;
@@ -44,6 +46,14 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+/* -c: sonde stops when its child exits. */
+static void on_sigchld(int sig)
+{
+	(void)sig;
+	if (child_check_exited())
+		stop_requested = 1;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "USAGE:\n"
@@ -55,7 +65,8 @@ static void usage(FILE *f)
 		   "    -o, --output FILE  write tracing output to FILE instead of stdout\n"
 		   "    -f, --format FMT   output format: text (default), json or folded\n"
 		   "    -B MODE            output buffering: line (default), full or none\n"
-		   "    -p, --pid PID      trace uprobes in process PID\n"
+		   "    -p, --pid PID      trace process PID only\n"
+		   "    -c, --cmd CMD      run CMD and trace it (cpid is its pid)\n"
 		   "    -q, --quiet        do not print the 'Attached N probes' line\n"
 		   "    -v, --verbose      verbose messages (program contract, attach details)\n"
 		   "    -k, --warnings     report runtime helper errors as warnings\n"
@@ -163,6 +174,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"pid", required_argument, NULL, 'p'},
+		{"cmd", required_argument, NULL, 'c'},
 		{"version", no_argument, NULL, 'V'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -185,7 +197,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 
 	o->buffering = _IOLBF;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:ho:qd:Vf:B:vkI:bp:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:ho:qd:Vf:B:vkI:bp:c:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			char *end;
@@ -197,6 +209,9 @@ static int parse_options(struct options *o, int argc, char **argv)
 			provider_pid = (int)pid;
 			break;
 		}
+		case 'c':
+			o->cmd = optarg;
+			break;
 		case 'e':
 			o->prog_text = optarg;
 			break;
@@ -363,6 +378,10 @@ static int run(struct program *prog, const struct options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	if (o->cmd) {
+		struct sigaction sc = {.sa_handler = on_sigchld, .sa_flags = SA_NOCLDSTOP};
+		sigaction(SIGCHLD, &sc, NULL);
+	}
 
 	int ntargets = 0;
 	uint64_t attach_start = boot_ns(), last_progress = 0;
@@ -403,7 +422,10 @@ static int run(struct program *prog, const struct options *o)
 	}
 	if (run_special(&rt, true))
 		goto detach;
-	if (!only_special && !rt.exit_requested)
+	child_release();
+	if (o->cmd && child_check_exited())
+		stop_requested = 1;
+	if ((!only_special || o->cmd) && !rt.exit_requested)
 		rt_loop(&rt, &stop_requested);
 	status = 0;
 detach:
@@ -461,6 +483,23 @@ int driver_main(int argc, char **argv)
 
 	if (parse_options(&o, argc, argv))
 		return 1;
+	if (o.cmd) {
+		struct strbuf err;
+		int pid;
+
+		if (provider_pid) {
+			fprintf(stderr, "ERROR: -p and -c cannot be used together\n");
+			return 1;
+		}
+		sb_init(&err);
+		pid = child_spawn(o.cmd, &err);
+		if (pid < 0)
+			fprintf(stderr, "ERROR: %s\n", err.buf);
+		sb_free(&err);
+		if (pid < 0)
+			return 1;
+		provider_pid = pid; /* uprobes attach in the child, other probes filter on it */
+	}
 	if (o.prog_text) {
 		src.name = "stdin";
 		src.text = o.prog_text;
@@ -508,7 +547,9 @@ int driver_main(int argc, char **argv)
 		.max_strlen = env_u32("BPFTRACE_MAX_STRLEN", env_u32("BPFTRACE_STRLEN", 64)),
 		.max_cat_bytes = env_u32("BPFTRACE_MAX_CAT_BYTES", 10240),
 		.unsafe = o.unsafe,
+		.cpid = o.cmd ? provider_pid : 0,
 	};
+	prog.target_pid = provider_pid;
 	if (sema_run(&ast, &d, &prog, &so)) {
 		sema_free_fields(&so);
 		goto fail;
@@ -539,6 +580,7 @@ fail:
 	diag_flush(&d, stderr);
 	status = 1;
 done:
+	child_kill();
 	for (size_t i = 0; i < prog.progs.n; i++) {
 		struct prog_desc *pd = prog.progs.v[i];
 		for (size_t j = 0; j < pd->targets.n; j++)

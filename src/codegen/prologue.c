@@ -4,10 +4,12 @@
  * itself (syscall tracepoints served by one raw tracepoint) and filters.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
 
 #include "codegen/cg.h"
+#include "probes/provider.h"
 #include "prog/prog.h"
 #include "sema/sema.h"
 
@@ -104,8 +106,31 @@ LLVMValueRef cg_regs_builtin(struct cg *g, int b)
 	return cg_load_int(g, cg_gep(g, g->ctx_arg, off), 8, false);
 }
 
+/*
+ * -p/-c: every probe but BEGIN/END fires only in the target process, as in
+ * bpftrace. Uprobes and usdt need no check: the kernel filters them.
+ * interval probes are timers with no process of their own: they stay
+ * unfiltered (bpftrace filters them too, so `interval:s:1 { exit(); }`
+ * never fires there: its issue 4497).
+ */
+static void pid_filter(struct cg *g)
+{
+	const char *sec = g->pd->section;
+	LLVMValueRef tgid;
+
+	if (!g->prog->target_pid || g->pd->is_begin || g->pd->is_end || !sec ||
+	    !strcmp(sec, "uprobe") || !strcmp(sec, "uretprobe") || !strcmp(sec, "usdt") ||
+	    (g->pd->prov && !strcmp(g->pd->prov->name, "interval")))
+		return;
+	tgid = LLVMBuildLShr(g->b, cg_helper(g, BPF_FUNC_get_current_pid_tgid, g->i64, NULL, 0),
+			     cg_const(g, 32), "tgid");
+	cg_return_unless(
+		g, LLVMBuildICmp(g->b, LLVMIntEQ, tgid, cg_const(g, g->prog->target_pid), ""));
+}
+
 void cg_prologue(struct cg *g)
 {
+	pid_filter(g);
 	switch (g->pd->ctx_kind) {
 	case PROG_CTX_SYSCALL_ENTER:
 		syscall_prologue(g, false);

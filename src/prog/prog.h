@@ -158,6 +158,7 @@ struct program {
 	const struct source *source; /* the script, for errorf()/warnf() messages */
 	uint64_t stack_limits[2]; /* bit n: a stack map for n frames is used */
 	bool uses_user_syms;      /* ustack/usym: define PROG_PIDS_MAP */
+	int target_pid;		  /* -p/-c: probes other than BEGIN/END/uprobes fire only in it */
 	/* Filled by codegen. */
 	void *elf;
 	size_t elf_size;
