@@ -5,6 +5,7 @@
  */
 #include "driver.h"
 #include "child.h"
+#include "list.h"
 
 #include "codegen/codegen.h"
 #include "parser/parser.h"
@@ -16,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,8 @@
 struct options {
 	const char *prog_text; /* -e */
 	const char *cmd;       /* -c */
+	bool list;	       /* -l: list probes (pattern in list_pattern) */
+	const char *list_pattern;
 	const char *file;
 	const char *output;
 	const char *emit_elf, *emit_llvm;
@@ -67,6 +71,8 @@ static void usage(FILE *f)
 		   "    -B MODE            output buffering: line (default), full or none\n"
 		   "    -p, --pid PID      trace process PID only\n"
 		   "    -c, --cmd CMD      run CMD and trace it (cpid is its pid)\n"
+		   "    -l [PATTERN]       list probes matching PATTERN (-lv: with their args);\n"
+		   "                       with -e or a script file: the probes it attaches\n"
 		   "    -q, --quiet        do not print the 'Attached N probes' line\n"
 		   "    -v, --verbose      verbose messages (program contract, attach details)\n"
 		   "    -k, --warnings     report runtime helper errors as warnings\n"
@@ -197,7 +203,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 
 	o->buffering = _IOLBF;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:ho:qd:Vf:B:vkI:bp:c:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:ho:qd:Vf:B:vkI:bp:c:l", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			char *end;
@@ -211,6 +217,9 @@ static int parse_options(struct options *o, int argc, char **argv)
 		}
 		case 'c':
 			o->cmd = optarg;
+			break;
+		case 'l':
+			o->list = true;
 			break;
 		case 'e':
 			o->prog_text = optarg;
@@ -281,6 +290,17 @@ static int parse_options(struct options *o, int argc, char **argv)
 			usage(stderr);
 			return -1;
 		}
+	}
+	if (o->list && !o->prog_text) {
+		/* -l PATTERN, or -l FILE for the probes of a script. */
+		struct stat st;
+
+		if (optind < argc && !(stat(argv[optind], &st) == 0 && S_ISREG(st.st_mode))) {
+			o->list_pattern = argv[optind++];
+			return 0;
+		}
+		if (optind >= argc)
+			return 0;
 	}
 	if (!o->prog_text) {
 		if (optind >= argc) {
@@ -483,6 +503,8 @@ int driver_main(int argc, char **argv)
 
 	if (parse_options(&o, argc, argv))
 		return 1;
+	if (o.list && !o.prog_text && !o.file)
+		return list_probes(o.list_pattern, o.verbose, stdout) ? 1 : 0;
 	if (o.cmd) {
 		struct strbuf err;
 		int pid;
@@ -555,6 +577,12 @@ int driver_main(int argc, char **argv)
 		goto fail;
 	}
 	diag_flush(&d, stderr);
+	if (o.list) {
+		list_program(&prog, o.verbose, stdout);
+		sema_free_fields(&so);
+		status = 0;
+		goto done;
+	}
 	if (o.d_types || o.verbose) {
 		struct strbuf sb;
 		sb_init(&sb);

@@ -125,6 +125,9 @@ struct attach_target *provider_target_new(const struct provider *p, const char *
 /* Sort a vector of struct attach_target * by name (strcmp), from index `from`. */
 void provider_targets_sort(struct vec *targets, size_t from);
 
+/* software.c: the i-th software event's name, NULL past the end (for -l). */
+const char *software_event_name(size_t i);
+
 /*
  * perf_event helpers (perf.c), shared by interval, profile and software,
  * and by the tests.

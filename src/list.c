@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * -l [PATTERN] and -lv: probe listing in bpftrace's line format. Each
+ * provider is asked through its own expand(), with the pattern's parts, so
+ * `-l 'tracepoint:sched:*'` reads one tracefs directory, not all of them.
+ * A pattern without ':' ("sched_sw*") matches the end of any probe name,
+ * which needs the full listing of every provider that can list.
+ */
+#include "list.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "probes/provider.h"
+#include "prog/prog.h"
+
+/* -lv: a typed field as bpftrace prints it ("const char * filename"). */
+static void print_field(const struct arg_field *f, FILE *out)
+{
+	switch (f->kind) {
+	case ARGF_CHARS:
+	case ARGF_ARRAY:
+		fprintf(out, "    %s %s[%u]\n", f->ctype, f->name, f->array_len);
+		break;
+	case ARGF_DATA_LOC:
+		fprintf(out, "    __data_loc %s[] %s\n", f->ctype, f->name);
+		break;
+	default:
+		fprintf(out, "    %s %s\n", f->ctype, f->name);
+		break;
+	}
+}
+
+static void print_target(const struct attach_target *t, bool verbose, const char **last, FILE *out)
+{
+	struct vec fields = {0};
+	struct strbuf err;
+
+	if (*last && !strcmp(*last, t->name))
+		return; /* usdt sites of one probe: one line */
+	*last = t->name;
+	fprintf(out, "%s\n", t->name);
+	if (!verbose || !t->prov->fields)
+		return;
+	sb_init(&err);
+	if (t->prov->fields(t, &fields, &err) > 0)
+		for (size_t i = 0; i < fields.n; i++)
+			print_field(fields.v[i], out);
+	for (size_t i = 0; i < fields.n; i++)
+		provider_field_free(fields.v[i]);
+	vec_free(&fields);
+	sb_free(&err);
+}
+
+/* How many parts after the provider name each listable provider expects. */
+static int list_parts(const struct provider *p)
+{
+	if (!strcmp(p->name, "tracepoint"))
+		return 2;
+	if (!strcmp(p->name, "rawtracepoint") || !strcmp(p->name, "software") ||
+	    !strcmp(p->name, "kprobe"))
+		return 1;
+	if (!strcmp(p->name, "uprobe") || !strcmp(p->name, "usdt"))
+		return -1; /* only with a binary */
+	return 0;
+}
+
+static bool kprobes_available(void)
+{
+	struct strbuf err;
+	const char *tracefs;
+	bool ok = false;
+
+	sb_init(&err);
+	tracefs = provider_tracefs(&err);
+	if (tracefs) {
+		char *path = xasprintf("%s/kprobe_events", tracefs);
+
+		ok = access(path, F_OK) == 0;
+		free(path);
+	}
+	sb_free(&err);
+	return ok;
+}
+
+/*
+ * List provider p with the parts after its name (filter: a full-name
+ * pattern the names must also match, or NULL).
+ */
+static void list_provider(const struct provider *p, char **rest, int nrest, const char *filter,
+			  bool verbose, FILE *out)
+{
+	int want = list_parts(p);
+	char *parts[4];
+	struct vec targets = {0};
+	struct strbuf err;
+	const char *last = NULL;
+	int n = 0;
+
+	if (!want || (want < 0 && nrest < 2) ||
+	    (!strcmp(p->name, "kprobe") && !kprobes_available()))
+		return;
+	if (!strcmp(p->name, "software")) {
+		/* Listed without expand(): software probes take no wildcards. */
+		for (size_t i = 0; software_event_name(i); i++) {
+			char *name = xasprintf("software:%s:", software_event_name(i));
+
+			if ((!nrest || util_wildcard_match(rest[0], software_event_name(i))) &&
+			    (!filter || util_wildcard_match(filter, name)))
+				fprintf(out, "%s\n", name);
+			free(name);
+		}
+		return;
+	}
+	for (int i = 0; i < nrest && n < 4; i++)
+		parts[n++] = rest[i];
+	while (n < want && n < 4)
+		parts[n++] = "*";
+	sb_init(&err);
+	if (p->expand(p, parts, n, &targets, &err) > 0) {
+		for (size_t i = 0; i < targets.n; i++) {
+			struct attach_target *t = targets.v[i];
+
+			if (!filter || util_wildcard_match(filter, t->name))
+				print_target(t, verbose, &last, out);
+		}
+	}
+	for (size_t i = 0; i < targets.n; i++)
+		provider_target_free(targets.v[i]);
+	vec_free(&targets);
+	sb_free(&err);
+}
+
+static void list_one(const char *item, bool verbose, FILE *out)
+{
+	const struct provider *const *all = provider_all();
+	char **parts = NULL;
+	int n;
+
+	if (!strchr(item, ':')) {
+		char *filter = xasprintf("*:%s", item);
+
+		for (const struct provider *const *p = all; *p; p++)
+			list_provider(*p, NULL, 0, filter, verbose, out);
+		free(filter);
+		return;
+	}
+	n = provider_split(item, &parts);
+	for (const struct provider *const *p = all; *p; p++) {
+		const struct provider *exact = provider_find(parts[0]);
+
+		if (exact ? exact == *p : util_wildcard_match(parts[0], (*p)->name))
+			list_provider(*p, parts + 1, n - 1, NULL, verbose, out);
+	}
+	provider_parts_free(parts, n);
+}
+
+int list_probes(const char *pattern, bool verbose, FILE *out)
+{
+	char *copy = xstrdup(pattern && *pattern ? pattern : "*:*"), *save = NULL;
+
+	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
+		list_one(item, verbose, out);
+	free(copy);
+	return 0;
+}
+
+void list_program(const struct program *prog, bool verbose, FILE *out)
+{
+	const char *last = NULL;
+
+	for (size_t i = 0; i < prog->progs.n; i++) {
+		const struct prog_desc *pd = prog->progs.v[i];
+
+		if (pd->is_begin || pd->is_end)
+			continue;
+		for (size_t j = 0; j < pd->targets.n; j++)
+			print_target(pd->targets.v[j], verbose, &last, out);
+	}
+}
