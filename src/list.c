@@ -22,6 +22,10 @@ static void print_field(const struct arg_field *f, FILE *out)
 	switch (f->kind) {
 	case ARGF_CHARS:
 	case ARGF_ARRAY:
+		if (!f->array_len) {
+			fprintf(out, "    %s %s\n", f->ctype, f->name);
+			break;
+		}
 		fprintf(out, "    %s %s[%u]\n", f->ctype, f->name, f->array_len);
 		break;
 	case ARGF_DATA_LOC:

@@ -102,6 +102,8 @@ LLVMValueRef cg_regs_builtin(struct cg *g, int b)
 
 	if (g->pd->ctx_kind == PROG_CTX_USDT)
 		return cg_usdt_arg(g, b - B_ARG0);
+	if (g->pd->prov && g->pd->prov->ctx_regs == PROVIDER_REGS_RAW_ARGS)
+		return cg_load_int(g, cg_gep(g, g->ctx_arg, 8 * (uint32_t)(b - B_ARG0)), 8, false);
 
 	return cg_load_int(g, cg_gep(g, g->ctx_arg, off), 8, false);
 }

@@ -35,8 +35,9 @@ struct attach_target {
 /* Which pt_regs builtins a provider's context offers. */
 enum provider_regs {
 	PROVIDER_REGS_NONE,
-	PROVIDER_REGS_ARGS,   /* arg0..arg5 */
-	PROVIDER_REGS_RETVAL, /* retval */
+	PROVIDER_REGS_ARGS,	/* arg0..arg5 */
+	PROVIDER_REGS_RETVAL,	/* retval */
+	PROVIDER_REGS_RAW_ARGS, /* arg0..arg5 are the context's u64 slots (raw tracepoints) */
 };
 
 /* -p PID (0: none): uprobes attach in that process. Set by the driver. */

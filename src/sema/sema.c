@@ -219,9 +219,11 @@ static const struct type *sema_regs_builtin(struct sctx *s, struct node *n, enum
 		sb_free(&err);
 		return ok ? type_int(8, true) : type_none();
 	}
+	if (prov && prov->ctx_regs == PROVIDER_REGS_RAW_ARGS && b != B_FUNC && b != B_RETVAL)
+		return type_int(8, false);
 	if (b == B_FUNC) {
 		if (prov && prov->ctx_regs != PROVIDER_REGS_NONE &&
-		    s->pd->ctx_kind != PROG_CTX_USDT)
+		    prov->ctx_regs != PROVIDER_REGS_RAW_ARGS && s->pd->ctx_kind != PROG_CTX_USDT)
 			return type_probe();
 	} else if (prov && prov->ctx_regs == want) {
 		return type_int(8, false);
