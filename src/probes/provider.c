@@ -17,7 +17,7 @@ extern const struct provider provider_begin, provider_end, provider_tracepoint;
 extern const struct provider provider_rawtracepoint, provider_interval, provider_profile;
 extern const struct provider provider_software, provider_uprobe, provider_uretprobe;
 extern const struct provider provider_kprobe, provider_kretprobe;
-extern const struct provider provider_usdt;
+extern const struct provider provider_usdt, provider_hardware, provider_watchpoint;
 
 int provider_pid;
 
@@ -35,6 +35,8 @@ static const struct provider *const providers[] = {
 	&provider_kprobe,
 	&provider_kretprobe,
 	&provider_usdt,
+	&provider_hardware,
+	&provider_watchpoint,
 	NULL,
 };
 /* clang-format on */
