@@ -102,6 +102,12 @@ LLVMValueRef cg_regs_builtin(struct cg *g, int b)
 
 	if (g->pd->ctx_kind == PROG_CTX_USDT)
 		return cg_usdt_arg(g, b - B_ARG0);
+	if (b == B_RETVAL && g->pd->section && !strncmp(g->pd->section, "fexit/", 6)) {
+		/* fexit: the slot after the arguments (fe_expand keeps its offset). */
+		const struct attach_target *t = g->pd->targets.v[0];
+
+		return cg_load_int(g, cg_gep(g, g->ctx_arg, (uint32_t)t->offset), 8, false);
+	}
 	if (g->pd->prov && g->pd->prov->ctx_regs == PROVIDER_REGS_RAW_ARGS)
 		return cg_load_int(g, cg_gep(g, g->ctx_arg, 8 * (uint32_t)(b - B_ARG0)), 8, false);
 

@@ -18,6 +18,7 @@ extern const struct provider provider_rawtracepoint, provider_interval, provider
 extern const struct provider provider_software, provider_uprobe, provider_uretprobe;
 extern const struct provider provider_kprobe, provider_kretprobe;
 extern const struct provider provider_usdt, provider_hardware, provider_watchpoint;
+extern const struct provider provider_fentry, provider_fexit;
 
 int provider_pid;
 
@@ -37,6 +38,8 @@ static const struct provider *const providers[] = {
 	&provider_usdt,
 	&provider_hardware,
 	&provider_watchpoint,
+	&provider_fentry,
+	&provider_fexit,
 	NULL,
 };
 /* clang-format on */

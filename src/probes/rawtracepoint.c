@@ -15,10 +15,11 @@
 #include <bpf/libbpf.h>
 
 #include "probes/provider.h"
+#include "probes/btf_args.h"
 
 #define BTF_TRACE_PREFIX "btf_trace_"
 
-static struct btf *vmlinux_btf(struct strbuf *err)
+struct btf *vmlinux_btf(struct strbuf *err)
 {
 	static struct btf *btf;
 	int e;
@@ -158,27 +159,36 @@ static void type_text(const struct btf *btf, uint32_t id, struct strbuf *sb, int
  */
 static int rt_fields(const struct attach_target *t, struct vec *out, struct strbuf *err)
 {
-	struct btf *btf = vmlinux_btf(err);
 	char *fname = xasprintf("__bpf_trace_%s", t->target);
+	int n = btf_func_fields(fname, 1, out, err);
+
+	if (n < 0) {
+		sb_reset(err);
+		sb_printf(err, "cannot find the arguments of raw tracepoint %s in the kernel BTF",
+			  t->target);
+	}
+	free(fname);
+	return n;
+}
+
+int btf_func_fields(const char *func, int skip, struct vec *out, struct strbuf *err)
+{
+	struct btf *btf = vmlinux_btf(err);
 	const struct btf_type *fn, *proto;
 	const struct btf_param *params;
 	int id, added = 0;
 
-	if (!btf) {
-		free(fname);
+	if (!btf)
 		return -1;
-	}
-	id = btf__find_by_name_kind(btf, fname, BTF_KIND_FUNC);
-	free(fname);
+	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
 	fn = id > 0 ? btf__type_by_id(btf, id) : NULL;
 	proto = fn ? btf__type_by_id(btf, fn->type) : NULL;
 	if (!proto || !btf_is_func_proto(proto)) {
-		sb_printf(err, "cannot find the arguments of raw tracepoint %s in the kernel BTF",
-			  t->target);
+		sb_printf(err, "cannot find function %s in the kernel BTF", func);
 		return -1;
 	}
 	params = btf_params(proto);
-	for (int i = 1; i < btf_vlen(proto); i++) {
+	for (int i = skip; i < btf_vlen(proto); i++) {
 		const struct btf_type *rt = btf__type_by_id(btf, params[i].type);
 		struct arg_field *f;
 		struct strbuf ty;
@@ -189,7 +199,7 @@ static int rt_fields(const struct attach_target *t, struct vec *out, struct strb
 			continue;
 		f = xcalloc(1, sizeof(*f));
 		f->name = xstrdup(btf__name_by_offset(btf, params[i].name_off));
-		f->offset = 8 * (uint32_t)(i - 1);
+		f->offset = 8 * (uint32_t)(i - skip);
 		sb_init(&ty);
 		type_text(btf, params[i].type, &ty, 0);
 		f->ctype = sb_detach(&ty);
