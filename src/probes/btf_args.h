@@ -8,7 +8,7 @@
 struct btf;
 
 /* vmlinux BTF, loaded once on first use; NULL + err if unavailable. */
-struct btf *vmlinux_btf(struct strbuf *err);
+struct btf *probe_vmlinux_btf(struct strbuf *err);
 /*
  * The parameters of kernel function func (BTF FUNC), from index skip on,
  * as args fields in consecutive u64 slots: appends struct arg_field * to

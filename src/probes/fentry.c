@@ -37,7 +37,7 @@ static int fe_expand(const struct provider *p, char **parts, int nparts, struct 
 			  p->name, parts[0]);
 		return -1;
 	}
-	btf = vmlinux_btf(err);
+	btf = probe_vmlinux_btf(err);
 	if (!btf)
 		return -1;
 	n = btf__type_cnt(btf);

@@ -19,7 +19,7 @@
 
 #define BTF_TRACE_PREFIX "btf_trace_"
 
-struct btf *vmlinux_btf(struct strbuf *err)
+struct btf *probe_vmlinux_btf(struct strbuf *err)
 {
 	static struct btf *btf;
 	int e;
@@ -71,7 +71,7 @@ static int rt_expand(const struct provider *p, char **parts, int nparts, struct 
 		sb_printf(err, "raw tracepoint not found: %s", event);
 		return -1;
 	}
-	btf = vmlinux_btf(err);
+	btf = probe_vmlinux_btf(err);
 	if (!btf)
 		return -1;
 
@@ -173,7 +173,7 @@ static int rt_fields(const struct attach_target *t, struct vec *out, struct strb
 
 int btf_func_fields(const char *func, int skip, struct vec *out, struct strbuf *err)
 {
-	struct btf *btf = vmlinux_btf(err);
+	struct btf *btf = probe_vmlinux_btf(err);
 	const struct btf_type *fn, *proto;
 	const struct btf_param *params;
 	int id, added = 0;
