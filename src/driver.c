@@ -50,6 +50,40 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+/* self:signal:SIGUSR1: leave the event loop to run those probes. */
+#define STOP_SELF_SIGNAL 2
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+	if (!stop_requested)
+		stop_requested = STOP_SELF_SIGNAL;
+}
+
+static bool is_self(const struct prog_desc *pd)
+{
+	return pd->prov && !strcmp(pd->prov->name, "self");
+}
+
+/* Run the self:signal:SIGUSR1 probes (BPF_PROG_TEST_RUN, like BEGIN). */
+static void run_self(struct rt *rt)
+{
+	struct strbuf err;
+
+	sb_init(&err);
+	for (size_t i = 0; i < rt->prog->progs.n; i++) {
+		struct prog_desc *pd = rt->prog->progs.v[i];
+
+		if (!is_self(pd))
+			continue;
+		sb_reset(&err);
+		if (rt_run_once(rt, pd, &err))
+			fprintf(stderr, "ERROR: %s\n", err.buf);
+		rt_drain(rt);
+	}
+	sb_free(&err);
+}
+
 /* -c: sonde stops when its child exits. */
 static void on_sigchld(int sig)
 {
@@ -402,6 +436,13 @@ static int run(struct program *prog, const struct options *o)
 		struct sigaction sc = {.sa_handler = on_sigchld, .sa_flags = SA_NOCLDSTOP};
 		sigaction(SIGCHLD, &sc, NULL);
 	}
+	for (size_t i = 0; i < prog->progs.n; i++) {
+		if (is_self(prog->progs.v[i])) {
+			struct sigaction su = {.sa_handler = on_sigusr1};
+			sigaction(SIGUSR1, &su, NULL);
+			break;
+		}
+	}
 
 	int ntargets = 0;
 	uint64_t attach_start = boot_ns(), last_progress = 0;
@@ -445,8 +486,13 @@ static int run(struct program *prog, const struct options *o)
 	child_release();
 	if (o->cmd && child_check_exited())
 		stop_requested = 1;
-	if ((!only_special || o->cmd) && !rt.exit_requested)
+	while ((!only_special || o->cmd) && !rt.exit_requested) {
 		rt_loop(&rt, &stop_requested);
+		if (stop_requested != STOP_SELF_SIGNAL)
+			break;
+		stop_requested = 0;
+		run_self(&rt);
+	}
 	status = 0;
 detach:
 	destroy_links(&links);

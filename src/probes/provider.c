@@ -18,7 +18,7 @@ extern const struct provider provider_rawtracepoint, provider_interval, provider
 extern const struct provider provider_software, provider_uprobe, provider_uretprobe;
 extern const struct provider provider_kprobe, provider_kretprobe;
 extern const struct provider provider_usdt, provider_hardware, provider_watchpoint;
-extern const struct provider provider_fentry, provider_fexit;
+extern const struct provider provider_fentry, provider_fexit, provider_self;
 
 int provider_pid;
 
@@ -40,6 +40,7 @@ static const struct provider *const providers[] = {
 	&provider_watchpoint,
 	&provider_fentry,
 	&provider_fexit,
+	&provider_self,
 	NULL,
 };
 /* clang-format on */
