@@ -9,6 +9,7 @@
 
 #include "codegen/codegen.h"
 #include "parser/parser.h"
+#include "probes/iter.h"
 #include "probes/provider.h"
 #include "runtime/rt.h"
 #include "sema/sema.h"
@@ -444,6 +445,20 @@ static int run(struct program *prog, const struct options *o)
 		}
 	}
 
+	int niter = 0, nother = 0;
+	for (size_t i = 0; i < prog->progs.n; i++) {
+		struct prog_desc *pd = prog->progs.v[i];
+		if (pd->prov && !strcmp(pd->prov->name, "iter"))
+			niter += (int)pd->targets.n;
+		else if (!pd->is_begin && !pd->is_end)
+			nother++;
+	}
+	if (niter && (niter > 1 || nother)) {
+		fprintf(stderr, "ERROR: an iter probe must be the only probe (besides BEGIN and "
+				"END)\n");
+		goto detach;
+	}
+
 	int ntargets = 0;
 	uint64_t attach_start = boot_ns(), last_progress = 0;
 	for (size_t i = 0; i < prog->progs.n; i++)
@@ -486,6 +501,14 @@ static int run(struct program *prog, const struct options *o)
 	child_release();
 	if (o->cmd && child_check_exited())
 		stop_requested = 1;
+	if (niter) {
+		/* Reading the iterator runs the program over every object; then it is done. */
+		sb_reset(&err);
+		if (iter_drive_all(&err))
+			fprintf(stderr, "ERROR: %s\n", err.buf);
+		rt_drain(&rt);
+		only_special = true;
+	}
 	while ((!only_special || o->cmd) && !rt.exit_requested) {
 		rt_loop(&rt, &stop_requested);
 		if (stop_requested != STOP_SELF_SIGNAL)

@@ -146,6 +146,13 @@ void cg_prologue(struct cg *g)
 	case PROG_CTX_SYSCALL_EXIT:
 		syscall_prologue(g, true);
 		break;
+	case PROG_CTX_ITER:
+		/* The walk's end: one last call with no task. */
+		cg_return_unless(g,
+				 LLVMBuildICmp(g->b, LLVMIntNE,
+					       cg_load_int(g, cg_gep(g, g->ctx_arg, 8), 8, false),
+					       cg_const(g, 0), ""));
+		break;
 	default:
 		break;
 	}

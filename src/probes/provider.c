@@ -18,7 +18,7 @@ extern const struct provider provider_rawtracepoint, provider_interval, provider
 extern const struct provider provider_software, provider_uprobe, provider_uretprobe;
 extern const struct provider provider_kprobe, provider_kretprobe;
 extern const struct provider provider_usdt, provider_hardware, provider_watchpoint;
-extern const struct provider provider_fentry, provider_fexit, provider_self;
+extern const struct provider provider_fentry, provider_fexit, provider_self, provider_iter;
 
 int provider_pid;
 
@@ -41,6 +41,7 @@ static const struct provider *const providers[] = {
 	&provider_fentry,
 	&provider_fexit,
 	&provider_self,
+	&provider_iter,
 	NULL,
 };
 /* clang-format on */

@@ -107,6 +107,8 @@ enum prog_ctx {
 	PROG_CTX_SYSCALL_EXIT,
 	/* usdt: argN from the targets' argument specs (cookie >> 32 picks one). */
 	PROG_CTX_USDT,
+	/* iter:*: the program returns at once when ctx->task (offset 8) is NULL. */
+	PROG_CTX_ITER,
 };
 
 #define PROG_SYSCALL_MAP_FMT "sc_%s" /* %s: prog_desc.func_name */
