@@ -13,8 +13,16 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
+#include "probes/btf_args.h"
 #include "probes/provider.h"
 #include "prog/prog.h"
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 /* -lv: a typed field as bpftrace prints it ("const char * filename"). */
 static void print_field(const struct arg_field *f, FILE *out)
@@ -64,7 +72,8 @@ static int list_parts(const struct provider *p)
 	if (!strcmp(p->name, "tracepoint"))
 		return 2;
 	if (!strcmp(p->name, "rawtracepoint") || !strcmp(p->name, "software") ||
-	    !strcmp(p->name, "kprobe"))
+	    !strcmp(p->name, "hardware") || !strcmp(p->name, "kprobe") ||
+	    !strcmp(p->name, "fentry") || !strcmp(p->name, "fexit"))
 		return 1;
 	if (!strcmp(p->name, "uprobe") || !strcmp(p->name, "usdt"))
 		return -1; /* only with a binary */
@@ -89,6 +98,49 @@ static bool kprobes_available(void)
 	return ok;
 }
 
+/* fentry/fexit: every function of the kernel BTF ([vmlinux:]FUNC). */
+static void list_btf_funcs(const struct provider *p, char **rest, int nrest, const char *filter,
+			   bool verbose, FILE *out)
+{
+	const char *func = nrest ? rest[nrest - 1] : "*";
+	struct strbuf err;
+	struct btf *btf;
+	struct vec names = {0};
+
+	if (nrest == 2 && !util_wildcard_match(rest[0], "vmlinux"))
+		return;
+	sb_init(&err);
+	btf = probe_vmlinux_btf(&err);
+	for (uint32_t id = 1; btf && id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf_is_func(t) ? btf__name_by_offset(btf, t->name_off) : NULL;
+
+		if (name && util_wildcard_match(func, name))
+			vec_push(&names, (void *)name);
+	}
+	qsort(names.v, names.n, sizeof(void *), name_cmp);
+	for (size_t i = 0; i < names.n; i++) {
+		char *full = xasprintf("%s:vmlinux:%s", p->name, (char *)names.v[i]);
+		struct vec fields = {0};
+
+		if ((i && !strcmp(names.v[i], names.v[i - 1])) ||
+		    (filter && !util_wildcard_match(filter, full))) {
+			free(full);
+			continue;
+		}
+		fprintf(out, "%s\n", full);
+		if (verbose && btf_func_fields(names.v[i], 0, &fields, &err) > 0)
+			for (size_t j = 0; j < fields.n; j++)
+				print_field(fields.v[j], out);
+		for (size_t j = 0; j < fields.n; j++)
+			provider_field_free(fields.v[j]);
+		vec_free(&fields);
+		free(full);
+	}
+	vec_free(&names);
+	sb_free(&err);
+}
+
 /*
  * List provider p with the parts after its name (filter: a full-name
  * pattern the names must also match, or NULL).
@@ -106,16 +158,23 @@ static void list_provider(const struct provider *p, char **rest, int nrest, cons
 	if (!want || (want < 0 && nrest < 2) ||
 	    (!strcmp(p->name, "kprobe") && !kprobes_available()))
 		return;
-	if (!strcmp(p->name, "software")) {
-		/* Listed without expand(): software probes take no wildcards. */
-		for (size_t i = 0; software_event_name(i); i++) {
-			char *name = xasprintf("software:%s:", software_event_name(i));
+	if (!strcmp(p->name, "software") || !strcmp(p->name, "hardware")) {
+		/* Listed without expand(): these probes take no wildcards. */
+		const char *(*ev)(size_t) =
+			p->name[0] == 's' ? software_event_name : hardware_event_name;
 
-			if ((!nrest || util_wildcard_match(rest[0], software_event_name(i))) &&
+		for (size_t i = 0; ev(i); i++) {
+			char *name = xasprintf("%s:%s:", p->name, ev(i));
+
+			if ((!nrest || util_wildcard_match(rest[0], ev(i))) &&
 			    (!filter || util_wildcard_match(filter, name)))
 				fprintf(out, "%s\n", name);
 			free(name);
 		}
+		return;
+	}
+	if (!strcmp(p->name, "fentry") || !strcmp(p->name, "fexit")) {
+		list_btf_funcs(p, rest, nrest, filter, verbose, out);
 		return;
 	}
 	for (int i = 0; i < nrest && n < 4; i++)

@@ -45,6 +45,11 @@ static const struct hw_event *hw_find(const char *name)
 	return NULL;
 }
 
+const char *hardware_event_name(size_t i)
+{
+	return i < ARRAY_SIZE(hw_events) ? hw_events[i].name : NULL;
+}
+
 static bool parse_u64(const char *s, uint64_t *v)
 {
 	char *end;

@@ -128,6 +128,8 @@ void provider_targets_sort(struct vec *targets, size_t from);
 
 /* software.c: the i-th software event's name, NULL past the end (for -l). */
 const char *software_event_name(size_t i);
+/* perfhw.c: the same for hardware events. */
+const char *hardware_event_name(size_t i);
 
 /*
  * perf_event helpers (perf.c), shared by interval, profile and software,
