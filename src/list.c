@@ -118,7 +118,8 @@ static void list_btf_funcs(const struct provider *p, char **rest, int nrest, con
 		if (name && util_wildcard_match(func, name))
 			vec_push(&names, (void *)name);
 	}
-	qsort(names.v, names.n, sizeof(void *), name_cmp);
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof(void *), name_cmp);
 	for (size_t i = 0; i < names.n; i++) {
 		char *full = xasprintf("%s:vmlinux:%s", p->name, (char *)names.v[i]);
 		struct vec fields = {0};
