@@ -159,6 +159,47 @@ static int read_notes(const char *path, const struct match *m, struct strbuf *er
 	return 0;
 }
 
+/*
+ * -p with a binary wildcard (usdt:*:ns:probe, or an empty binary): every
+ * ELF file mapped in the process whose path or base name matches.
+ */
+static int notes_in_process(struct match *m, const char *bin, struct strbuf *err)
+{
+	char *maps_path = xasprintf("/proc/%d/maps", provider_pid);
+	char *maps = util_read_file(maps_path, NULL), *save = NULL;
+	struct vec seen = {0};
+	int rc = 0;
+
+	free(maps_path);
+	if (!maps) {
+		sb_printf(err, "cannot read the memory map of process %d", provider_pid);
+		return -1;
+	}
+	for (char *line = strtok_r(maps, "\n", &save); line && !rc;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *path = strchr(line, '/');
+		const char *base = path ? strrchr(path, '/') + 1 : NULL;
+		bool dup = false;
+
+		if (!path || strstr(path, " (deleted)"))
+			continue;
+		if (*bin && !util_wildcard_match(bin, path) && !util_wildcard_match(bin, base))
+			continue;
+		for (size_t i = 0; i < seen.n && !dup; i++)
+			dup = !strcmp(seen.v[i], path);
+		if (dup)
+			continue;
+		vec_push(&seen, path);
+		m->bin = path;
+		if (read_notes(path, m, err)) {
+			sb_reset(err); /* not an ELF file (a font, a locale archive): skip it */
+		}
+	}
+	vec_free(&seen);
+	free(maps);
+	return rc;
+}
+
 static int usdt_expand(const struct provider *p, char **parts, int nparts, struct vec *out,
 		       struct strbuf *err)
 {
@@ -172,9 +213,16 @@ static int usdt_expand(const struct provider *p, char **parts, int nparts, struc
 			       "usdt:BINARY:[PROVIDER:]NAME");
 		return -1;
 	}
-	if (!*parts[0] || !*parts[nparts - 1]) {
+	if ((!*parts[0] && provider_pid <= 0) || !*parts[nparts - 1]) {
 		sb_printf(err, "usdt probe needs a binary and a probe name");
 		return -1;
+	}
+	m.prov = nparts == 3 ? parts[1] : NULL;
+	m.name = parts[nparts - 1];
+	if (provider_pid > 0 && (!*parts[0] || strchr(parts[0], '*'))) {
+		rc = notes_in_process(&m, parts[0], err);
+		path = NULL;
+		goto matched;
 	}
 	path = uprobe_resolve_binary(parts[0], provider_pid);
 	if (!path) {
@@ -183,12 +231,11 @@ static int usdt_expand(const struct provider *p, char **parts, int nparts, struc
 		return -1;
 	}
 	m.bin = path;
-	m.prov = nparts == 3 ? parts[1] : NULL;
-	m.name = parts[nparts - 1];
 	rc = read_notes(path, &m, err);
+matched:
 	if (!rc && out->n == start) {
 		sb_printf(err, "could not find usdt probe '%s%s%s' in %s", m.prov ? m.prov : "",
-			  m.prov ? ":" : "", m.name, path);
+			  m.prov ? ":" : "", m.name, path ? path : "the process's binaries");
 		rc = -1;
 	}
 	free(path);
