@@ -75,6 +75,78 @@ static bool parse_note(const char *desc, size_t len, struct usdt_note *note)
 	return true;
 }
 
+/* The link-time address of symbol name in the ELF file e; false if absent. */
+static bool sym_addr(Elf *e, const char *name, uint64_t *addr)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+			continue;
+		data = elf_getdata(scn, NULL);
+		for (size_t i = 0; data && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *n;
+
+			if (gelf_getsym(data, (int)i, &sym) && sym.st_shndx != SHN_UNDEF &&
+			    (n = elf_strptr(e, sh.sh_link, sym.st_name)) && !strcmp(n, name)) {
+				*addr = sym.st_value;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * Arguments naming a symbol ("-4@counter(%rip)", "8@tab+8(%rip)") become
+ * offsets from the probe's own ip, which the uprobe sees as its address:
+ * the symbol and the probe move together with the load address. A symbol
+ * that is not found leaves the token as it was (and argN reports it).
+ */
+static char *resolve_rip_args(Elf *e, const char *args, uint64_t pc)
+{
+	char *copy = xstrdup(args), *save = NULL;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *at = strchr(tok, '@'), *paren = strstr(tok, "(%rip)");
+		const char *sym = at ? at + 1 : tok;
+		uint64_t addr;
+		int64_t add = 0;
+
+		if (sb.len)
+			sb_putc(&sb, ' ');
+		if (paren && paren[6] == '\0' && sym < paren &&
+		    ((*sym >= 'a' && *sym <= 'z') || (*sym >= 'A' && *sym <= 'Z') || *sym == '_')) {
+			char *name = xstrndup(sym, (size_t)(paren - sym)), *plus;
+
+			plus = strpbrk(name, "+-");
+			if (plus) {
+				add = strtoll(plus, NULL, 0);
+				*plus = '\0';
+			}
+			if (sym_addr(e, name, &addr)) {
+				sb_printf(&sb, "%.*s%lld(%%rip)", at ? (int)(at + 1 - tok) : 0, tok,
+					  (long long)(addr + (uint64_t)add - pc));
+				free(name);
+				continue;
+			}
+			free(name);
+		}
+		sb_printf(&sb, "%s", tok);
+	}
+	free(copy);
+	copy = sb_detach(&sb);
+	sb_free(&sb);
+	return copy ? copy : xstrdup("");
+}
+
 struct match {
 	const char *bin, *prov, *name; /* prov NULL: any provider */
 	const struct provider *p;
@@ -100,7 +172,8 @@ static void add_note(const struct match *m, Elf *e, const struct usdt_note *note
 	t = provider_target_new(m->p, name, m->bin);
 	t->offset = off;
 	t->ref_ctr_off = sema_off;
-	t->usdt_args = xstrdup(note->args);
+	t->usdt_args = strstr(note->args, "(%rip)") ? resolve_rip_args(e, note->args, pc)
+						    : xstrdup(note->args);
 	vec_push(m->out, t);
 	free(name);
 }

@@ -16,14 +16,24 @@ static const struct {
 	const char *names[4];
 	int off; /* in x86-64 struct pt_regs */
 } regs[] = {
-	{{"rax", "eax", "ax", "al"}, 80},      {{"rbx", "ebx", "bx", "bl"}, 40},
-	{{"rcx", "ecx", "cx", "cl"}, 88},      {{"rdx", "edx", "dx", "dl"}, 96},
-	{{"rsi", "esi", "si", "sil"}, 104},    {{"rdi", "edi", "di", "dil"}, 112},
-	{{"rbp", "ebp", "bp", "bpl"}, 32},     {{"rsp", "esp", "sp", "spl"}, 152},
-	{{"r8", "r8d", "r8w", "r8b"}, 72},     {{"r9", "r9d", "r9w", "r9b"}, 64},
-	{{"r10", "r10d", "r10w", "r10b"}, 56}, {{"r11", "r11d", "r11w", "r11b"}, 48},
-	{{"r12", "r12d", "r12w", "r12b"}, 24}, {{"r13", "r13d", "r13w", "r13b"}, 16},
-	{{"r14", "r14d", "r14w", "r14b"}, 8},  {{"r15", "r15d", "r15w", "r15b"}, 0},
+	{{"rax", "eax", "ax", "al"}, 80},
+	{{"rbx", "ebx", "bx", "bl"}, 40},
+	{{"rcx", "ecx", "cx", "cl"}, 88},
+	{{"rdx", "edx", "dx", "dl"}, 96},
+	{{"rsi", "esi", "si", "sil"}, 104},
+	{{"rdi", "edi", "di", "dil"}, 112},
+	{{"rbp", "ebp", "bp", "bpl"}, 32},
+	{{"rsp", "esp", "sp", "spl"}, 152},
+	{{"r8", "r8d", "r8w", "r8b"}, 72},
+	{{"r9", "r9d", "r9w", "r9b"}, 64},
+	{{"r10", "r10d", "r10w", "r10b"}, 56},
+	{{"r11", "r11d", "r11w", "r11b"}, 48},
+	{{"r12", "r12d", "r12w", "r12b"}, 24},
+	{{"r13", "r13d", "r13w", "r13b"}, 16},
+	{{"r14", "r14d", "r14w", "r14b"}, 8},
+	{{"r15", "r15d", "r15w", "r15b"}, 0},
+	/* A uprobe sees ip at the probe: usdt_expand turns sym(%rip) into D(%rip). */
+	{{"rip", "rip", "rip", "rip"}, 128},
 };
 
 /* "%edi..." -> pt_regs offset; *end past the name. -1 if unknown. */

@@ -19,6 +19,14 @@ __attribute__((noinline)) static void site_b(void)
 	STAP_PROBE1(sondetest, multi, 77);
 }
 
+int sonde_global = 1234;
+
+/* Optimised, so that the global is a memory operand: "-4@sonde_global(%rip)". */
+__attribute__((noinline, optimize("O2"))) static void site_global(void)
+{
+	STAP_PROBE1(sondetest, global, sonde_global);
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 1;
@@ -31,6 +39,7 @@ int main(int argc, char **argv)
 		STAP_PROBE(sondetest, noargs);
 		STAP_PROBE3(sondetest, three, i + 1, big, small);
 		STAP_PROBE2(sondetest, word, word, 5);
+		site_global();
 		site_a(42);
 		site_b();
 		if (pause_ms)

@@ -33,6 +33,9 @@ int main(void)
 	CHECK(a[0].reg_off == 72 && a[0].size == 1 && a[1].reg_off == 152 && a[1].val == 0);
 	CHECK(a[2].val == -3 && a[2].is_signed);
 	CHECK(usdt_parse_args("", a, USDT_MAX_ARGS, &err) == 0);
+	/* sym(%rip), as usdt_expand rewrites it: an offset from the probe's ip. */
+	CHECK(usdt_parse_args("-4@-12592(%rip)", a, USDT_MAX_ARGS, &err) == 1);
+	CHECK(a[0].kind == USDT_ARG_MEM && a[0].reg_off == 128 && a[0].val == -12592);
 	sb_reset(&err);
 	CHECK(usdt_parse_args("8@sym(%rip)", a, USDT_MAX_ARGS, &err) == -1);
 	CHECK(err.buf && !strcmp(err.buf, "usdt argument spec '8@sym(%rip)' is not supported"));
