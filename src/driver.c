@@ -478,7 +478,10 @@ static int run(struct program *prog, const struct options *o)
 				fprintf(stderr, "ERROR: %s\n", err.buf ? err.buf : "attach failed");
 				goto detach;
 			}
-			nattached++;
+			/* The sites of one usdt probe count once, as in bpftrace. */
+			if (!j ||
+			    strcmp(t->name, ((struct attach_target *)pd->targets.v[j - 1])->name))
+				nattached++;
 		}
 			attach_progress(attach_start, &last_progress, nattached, ntargets);
 	}
