@@ -156,6 +156,14 @@ static void list_provider(const struct provider *p, char **rest, int nrest, cons
 	const char *last = NULL;
 	int n = 0;
 
+	if (want < 0 && nrest < 2 && provider_pid > 0 && !strcmp(p->name, "usdt")) {
+		/* -l -p PID: the usdt probes of every file mapped in the process. */
+		char empty[] = "", star[] = "*";
+		char *any[] = {empty, nrest ? rest[0] : star};
+
+		list_provider(p, any, 2, filter, verbose, out);
+		return;
+	}
 	if (!want || (want < 0 && nrest < 2) ||
 	    (!strcmp(p->name, "kprobe") && !kprobes_available()))
 		return;
