@@ -54,10 +54,14 @@ static void on_signal(int sig)
 /* self:signal:SIGUSR1: leave the event loop to run those probes. */
 #define STOP_SELF_SIGNAL 2
 
+static volatile sig_atomic_t self_pending, in_loop;
+
 static void on_sigusr1(int sig)
 {
 	(void)sig;
-	if (!stop_requested)
+	self_pending = 1;
+	/* Wake the event loop; before it runs, a stop would end attaching. */
+	if (in_loop && !stop_requested)
 		stop_requested = STOP_SELF_SIGNAL;
 }
 
@@ -437,6 +441,7 @@ static int run(struct program *prog, const struct options *o)
 		struct sigaction sc = {.sa_handler = on_sigchld, .sa_flags = SA_NOCLDSTOP};
 		sigaction(SIGCHLD, &sc, NULL);
 	}
+
 	for (size_t i = 0; i < prog->progs.n; i++) {
 		if (is_self(prog->progs.v[i])) {
 			struct sigaction su = {.sa_handler = on_sigusr1};
@@ -444,7 +449,6 @@ static int run(struct program *prog, const struct options *o)
 			break;
 		}
 	}
-
 	int niter = 0, nother = 0;
 	for (size_t i = 0; i < prog->progs.n; i++) {
 		struct prog_desc *pd = prog->progs.v[i];
@@ -512,13 +516,19 @@ static int run(struct program *prog, const struct options *o)
 		rt_drain(&rt);
 		only_special = true;
 	}
+	in_loop = 1;
 	while ((!only_special || o->cmd) && !rt.exit_requested) {
+		if (self_pending) {
+			self_pending = 0;
+			run_self(&rt);
+			continue;
+		}
 		rt_loop(&rt, &stop_requested);
 		if (stop_requested != STOP_SELF_SIGNAL)
 			break;
 		stop_requested = 0;
-		run_self(&rt);
 	}
+	in_loop = 0;
 	status = 0;
 detach:
 	destroy_links(&links);
