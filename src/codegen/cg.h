@@ -51,6 +51,8 @@ struct cg {
 /* bpf.c: BPF verbs */
 /* prologue.c: context set-up and filters before the probe body. */
 void cg_prologue(struct cg *g);
+/* The same context set-up at the start of a loop callback (no filters). */
+void cg_prologue_callback(struct cg *g);
 LLVMValueRef cg_define_map(struct cg *g, const char *name, uint32_t type, uint32_t max,
 			   uint32_t key_size, uint32_t value_size);
 /* Return 0 from the program unless cond (i1) holds; continues in a new block. */

@@ -100,7 +100,7 @@ void cg_frame_free(struct cg *g)
 /* ---- callbacks ---- */
 
 struct cb_save {
-	LLVMValueRef fn, ctx_arg, frame, *vars;
+	LLVMValueRef fn, ctx_arg, frame, *vars, args_base, cookie;
 	LLVMBasicBlockRef entry, at, loop_break, loop_cont;
 	LLVMMetadataRef di_sp;
 	bool in_callback;
@@ -124,6 +124,8 @@ static LLVMValueRef cb_begin(struct cg *g, struct cb_save *sv, LLVMTypeRef *para
 	sv->loop_cont = g->loop_cont;
 	sv->di_sp = g->di_sp;
 	sv->in_callback = g->in_callback;
+	sv->args_base = g->args_base;
+	sv->cookie = g->cookie;
 	sv->at_n = at;
 
 	snprintf(name, sizeof(name), "%s_loop%d", g->pd->func_name, g->ncallbacks++);
@@ -163,6 +165,9 @@ static LLVMValueRef cb_begin(struct cg *g, struct cb_save *sv, LLVMTypeRef *para
 	LLVMBasicBlockRef body = cg_block(g, "body");
 	LLVMBuildBr(g->b, body);
 	LLVMPositionBuilderAtEnd(g->b, body);
+	/* The caller's args record and cookie are its own SSA values: rebuild them. */
+	g->args_base = g->cookie = NULL;
+	cg_prologue_callback(g);
 	return fn;
 }
 
@@ -179,6 +184,8 @@ static void cb_end(struct cg *g, struct cb_save *sv)
 	g->loop_cont = sv->loop_cont;
 	g->di_sp = sv->di_sp;
 	g->in_callback = sv->in_callback;
+	g->args_base = sv->args_base;
+	g->cookie = sv->cookie;
 	LLVMPositionBuilderAtEnd(g->b, sv->at);
 	cg_loc(g, sv->at_n);
 }

@@ -49,7 +49,10 @@ static void syscall_prologue(struct cg *g, bool exit)
 	LLVMValueRef nr, key, slot, c, rec;
 
 	snprintf(name, sizeof(name), PROG_SYSCALL_MAP_FMT, g->pd->func_name);
-	LLVMValueRef map = cg_define_map(g, name, BPF_MAP_TYPE_ARRAY, PROG_SYSCALL_MAX, 4, 8);
+	LLVMValueRef map = LLVMGetNamedGlobal(g->mod, name); /* loop callbacks reuse it */
+
+	if (!map)
+		map = cg_define_map(g, name, BPF_MAP_TYPE_ARRAY, PROG_SYSCALL_MAX, 4, 8);
 
 	if (exit) {
 		LLVMValueRef buf = cg_alloca(g, 8, "orig_ax");
@@ -156,4 +159,10 @@ void cg_prologue(struct cg *g)
 	default:
 		break;
 	}
+}
+
+void cg_prologue_callback(struct cg *g)
+{
+	if (g->pd->ctx_kind == PROG_CTX_SYSCALL_ENTER || g->pd->ctx_kind == PROG_CTX_SYSCALL_EXIT)
+		syscall_prologue(g, g->pd->ctx_kind == PROG_CTX_SYSCALL_EXIT);
 }
