@@ -21,6 +21,7 @@ packages=(
 	build-essential cmake pkg-config flex bison
 	libbpf-dev llvm-16-dev libelf-dev libdw-dev zlib1g-dev libzstd-dev
 	libtinfo-dev libxml2-dev libz3-dev
+	systemtap-sdt-dev  # <sys/sdt.h> for the usdt test programs
 	python3
 	bpftool   # tests count the BPF programs left in the kernel
 	bpftrace  # only for bench/bench.sh

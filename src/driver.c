@@ -4,9 +4,12 @@
  * attach -> BEGIN -> event loop -> detach -> END -> report -> teardown.
  */
 #include "driver.h"
+#include "child.h"
+#include "list.h"
 
 #include "codegen/codegen.h"
 #include "parser/parser.h"
+#include "probes/iter.h"
 #include "probes/provider.h"
 #include "runtime/rt.h"
 #include "sema/sema.h"
@@ -15,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +29,9 @@
 
 struct options {
 	const char *prog_text; /* -e */
+	const char *cmd;       /* -c */
+	bool list;	       /* -l: list probes (pattern in list_pattern) */
+	const char *list_pattern;
 	const char *file;
 	const char *output;
 	const char *emit_elf, *emit_llvm;
@@ -68,6 +75,52 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
+/* self:signal:SIGUSR1: leave the event loop to run those probes. */
+#define STOP_SELF_SIGNAL 2
+
+static volatile sig_atomic_t self_pending, in_loop;
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+	self_pending = 1;
+	/* Wake the event loop; before it runs, a stop would end attaching. */
+	if (in_loop && !stop_requested)
+		stop_requested = STOP_SELF_SIGNAL;
+}
+
+static bool is_self(const struct prog_desc *pd)
+{
+	return pd->prov && !strcmp(pd->prov->name, "self");
+}
+
+/* Run the self:signal:SIGUSR1 probes (BPF_PROG_TEST_RUN, like BEGIN). */
+static void run_self(struct rt *rt)
+{
+	struct strbuf err;
+
+	sb_init(&err);
+	for (size_t i = 0; i < rt->prog->progs.n; i++) {
+		struct prog_desc *pd = rt->prog->progs.v[i];
+
+		if (!is_self(pd))
+			continue;
+		sb_reset(&err);
+		if (rt_run_once(rt, pd, &err))
+			fprintf(stderr, "ERROR: %s\n", err.buf);
+		rt_drain(rt);
+	}
+	sb_free(&err);
+}
+
+/* -c: sonde stops when its child exits. */
+static void on_sigchld(int sig)
+{
+	(void)sig;
+	if (child_check_exited())
+		stop_requested = 1;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "USAGE:\n"
@@ -79,7 +132,10 @@ static void usage(FILE *f)
 		   "    -o, --output FILE  write tracing output to FILE instead of stdout\n"
 		   "    -f, --format FMT   output format: text (default), json or folded\n"
 		   "    -B MODE            output buffering: line (default), full or none\n"
-		   "    -p, --pid PID      trace uprobes in process PID\n"
+		   "    -p, --pid PID      trace process PID only\n"
+		   "    -c, --cmd CMD      run CMD and trace it (cpid is its pid)\n"
+		   "    -l [PATTERN]       list probes matching PATTERN (-lv: with their args);\n"
+		   "                       with -e or a script file: the probes it attaches\n"
 		   "    -q, --quiet        do not print the 'Attached N probes' line\n"
 		   "    -v, --verbose      verbose messages (program contract, attach details)\n"
 		   "    -k, --warnings     report runtime helper errors as warnings\n"
@@ -187,6 +243,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"pid", required_argument, NULL, 'p'},
+		{"cmd", required_argument, NULL, 'c'},
 		{"version", no_argument, NULL, 'V'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -209,7 +266,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 
 	o->buffering = _IOLBF;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:ho:qd:Vf:B:vkI:bp:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:ho:qd:Vf:B:vkI:bp:c:l", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': {
 			char *end;
@@ -221,6 +278,12 @@ static int parse_options(struct options *o, int argc, char **argv)
 			provider_pid = (int)pid;
 			break;
 		}
+		case 'c':
+			o->cmd = optarg;
+			break;
+		case 'l':
+			o->list = true;
+			break;
 		case 'e':
 			o->prog_text = optarg;
 			break;
@@ -290,6 +353,17 @@ static int parse_options(struct options *o, int argc, char **argv)
 			usage(stderr);
 			return -1;
 		}
+	}
+	if (o->list && !o->prog_text) {
+		/* -l PATTERN, or -l FILE for the probes of a script. */
+		struct stat st;
+
+		if (optind < argc && !(stat(argv[optind], &st) == 0 && S_ISREG(st.st_mode))) {
+			o->list_pattern = argv[optind++];
+			return 0;
+		}
+		if (optind >= argc)
+			return 0;
 	}
 	if (!o->prog_text) {
 		if (optind >= argc) {
@@ -387,6 +461,31 @@ static int run(struct program *prog, const struct options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	if (o->cmd) {
+		struct sigaction sc = {.sa_handler = on_sigchld, .sa_flags = SA_NOCLDSTOP};
+		sigaction(SIGCHLD, &sc, NULL);
+	}
+
+	for (size_t i = 0; i < prog->progs.n; i++) {
+		if (is_self(prog->progs.v[i])) {
+			struct sigaction su = {.sa_handler = on_sigusr1};
+			sigaction(SIGUSR1, &su, NULL);
+			break;
+		}
+	}
+	int niter = 0, nother = 0;
+	for (size_t i = 0; i < prog->progs.n; i++) {
+		struct prog_desc *pd = prog->progs.v[i];
+		if (pd->prov && !strcmp(pd->prov->name, "iter"))
+			niter += (int)pd->targets.n;
+		else if (!pd->is_begin && !pd->is_end)
+			nother++;
+	}
+	if (niter && (niter > 1 || nother)) {
+		fprintf(stderr, "ERROR: an iter probe must be the only probe (besides BEGIN and "
+				"END)\n");
+		goto detach;
+	}
 
 	int ntargets = 0;
 	uint64_t attach_start = boot_ns(), last_progress = 0;
@@ -407,7 +506,10 @@ static int run(struct program *prog, const struct options *o)
 				fprintf(stderr, "ERROR: %s\n", err.buf ? err.buf : "attach failed");
 				goto detach;
 			}
-			nattached++;
+			/* The sites of one usdt probe count once, as in bpftrace. */
+			if (!j ||
+			    strcmp(t->name, ((struct attach_target *)pd->targets.v[j - 1])->name))
+				nattached++;
 		}
 			attach_progress(attach_start, &last_progress, nattached, ntargets);
 	}
@@ -427,8 +529,30 @@ static int run(struct program *prog, const struct options *o)
 	}
 	if (run_special(&rt, true))
 		goto detach;
-	if (!only_special && !rt.exit_requested)
+	child_release();
+	if (o->cmd && child_check_exited())
+		stop_requested = 1;
+	if (niter) {
+		/* Reading the iterator runs the program over every object; then it is done. */
+		sb_reset(&err);
+		if (iter_drive_all(&err))
+			fprintf(stderr, "ERROR: %s\n", err.buf);
+		rt_drain(&rt);
+		only_special = true;
+	}
+	in_loop = 1;
+	while ((!only_special || o->cmd) && !rt.exit_requested) {
+		if (self_pending) {
+			self_pending = 0;
+			run_self(&rt);
+			continue;
+		}
 		rt_loop(&rt, &stop_requested);
+		if (stop_requested != STOP_SELF_SIGNAL)
+			break;
+		stop_requested = 0;
+	}
+	in_loop = 0;
 	status = 0;
 detach:
 	destroy_links(&links);
@@ -485,6 +609,25 @@ int driver_main(int argc, char **argv)
 
 	if (parse_options(&o, argc, argv))
 		return 1;
+	if (o.list && !o.prog_text && !o.file)
+		return list_probes(o.list_pattern, o.verbose, stdout) ? 1 : 0;
+	if (o.cmd) {
+		struct strbuf err;
+		int pid;
+
+		if (provider_pid) {
+			fprintf(stderr, "ERROR: -p and -c cannot be used together\n");
+			return 1;
+		}
+		sb_init(&err);
+		pid = child_spawn(o.cmd, &err);
+		if (pid < 0)
+			fprintf(stderr, "ERROR: %s\n", err.buf);
+		sb_free(&err);
+		if (pid < 0)
+			return 1;
+		provider_pid = pid; /* uprobes attach in the child, other probes filter on it */
+	}
 	if (o.prog_text) {
 		src.name = "stdin";
 		src.text = o.prog_text;
@@ -534,12 +677,20 @@ int driver_main(int argc, char **argv)
 		.max_strlen = env_u32("BPFTRACE_MAX_STRLEN", env_u32("BPFTRACE_STRLEN", 1024)),
 		.max_cat_bytes = env_u32("BPFTRACE_MAX_CAT_BYTES", 10240),
 		.unsafe = o.unsafe,
+		.cpid = o.cmd ? provider_pid : 0,
 	};
+	prog.target_pid = provider_pid;
 	if (sema_run(&ast, &d, &prog, &so)) {
 		sema_free_fields(&so);
 		goto fail;
 	}
 	diag_flush(&d, stderr);
+	if (o.list) {
+		list_program(&prog, o.verbose, stdout);
+		sema_free_fields(&so);
+		status = 0;
+		goto done;
+	}
 	if (o.d_types || o.verbose) {
 		struct strbuf sb;
 		sb_init(&sb);
@@ -565,6 +716,7 @@ fail:
 	diag_flush(&d, stderr);
 	status = 1;
 done:
+	child_kill();
 	for (size_t i = 0; i < prog.progs.n; i++) {
 		struct prog_desc *pd = prog.progs.v[i];
 		for (size_t j = 0; j < pd->targets.n; j++)

@@ -77,6 +77,7 @@ struct cg_val cg_builtin_more(struct cg *g, struct node *n)
 	case B_JIFFIES:
 		return val(cg_helper(g, BPF_FUNC_jiffies64, g->i64, NULL, 0), n->type);
 	case B_NCPUS:
+	case B_CPID:
 		return val(cg_const(g, n->ival), n->type);
 	case B_NUMAID:
 		return val(cg_helper(g, BPF_FUNC_get_numa_node_id, g->i64, NULL, 0), n->type);

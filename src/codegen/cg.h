@@ -73,12 +73,16 @@ void cg_scratch_finish(struct cg *g, LLVMValueRef (*define)(struct cg *, uint32_
 /* bpf.c: BPF verbs */
 /* prologue.c: context set-up and filters before the probe body. */
 void cg_prologue(struct cg *g);
+/* The same context set-up at the start of a loop callback (no filters). */
+void cg_prologue_callback(struct cg *g);
 LLVMValueRef cg_define_map(struct cg *g, const char *name, uint32_t type, uint32_t max,
 			   uint32_t key_size, uint32_t value_size);
 /* Return 0 from the program unless cond (i1) holds; continues in a new block. */
 void cg_return_unless(struct cg *g, LLVMValueRef cond);
 /* argN / retval (enum sema_builtin b) from the pt_regs context. */
 LLVMValueRef cg_regs_builtin(struct cg *g, int b);
+/* usdt.c: argument idx of a usdt probe, through its targets' specs. */
+LLVMValueRef cg_usdt_arg(struct cg *g, int idx);
 
 LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 /* A slot for `size` bytes: on the stack, or in scratch space when big. */

@@ -116,7 +116,7 @@ void cg_frame_free(struct cg *g)
 /* ---- callbacks ---- */
 
 struct cb_save {
-	LLVMValueRef fn, ctx_arg, frame, *vars;
+	LLVMValueRef fn, ctx_arg, frame, *vars, args_base, cookie;
 	LLVMBasicBlockRef entry, at, loop_break, loop_cont;
 	LLVMMetadataRef di_sp;
 	bool in_callback;
@@ -141,6 +141,8 @@ static LLVMValueRef cb_begin(struct cg *g, struct cb_save *sv, LLVMTypeRef *para
 	sv->loop_cont = g->loop_cont;
 	sv->di_sp = g->di_sp;
 	sv->in_callback = g->in_callback;
+	sv->args_base = g->args_base;
+	sv->cookie = g->cookie;
 	sv->at_n = at;
 	cg_scratch_func_begin(g, &sv->scratch);
 
@@ -184,6 +186,9 @@ static LLVMValueRef cb_begin(struct cg *g, struct cb_save *sv, LLVMTypeRef *para
 	for (int i = 0; i < g->nvars; i++)
 		if (g->var_off[i] != UINT32_MAX && (g->var_off[i] & OFF_SCRATCH))
 			g->vars[i] = cg_scratch_at(g, g->var_off[i] & ~OFF_SCRATCH);
+	/* The caller's args record and cookie are its own SSA values: rebuild them. */
+	g->args_base = g->cookie = NULL;
+	cg_prologue_callback(g);
 	return fn;
 }
 
@@ -201,6 +206,8 @@ static void cb_end(struct cg *g, struct cb_save *sv)
 	g->di_sp = sv->di_sp;
 	g->in_callback = sv->in_callback;
 	cg_scratch_func_end(g, &sv->scratch);
+	g->args_base = sv->args_base;
+	g->cookie = sv->cookie;
 	LLVMPositionBuilderAtEnd(g->b, sv->at);
 	cg_loc(g, sv->at_n);
 }

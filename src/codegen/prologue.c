@@ -4,10 +4,12 @@
  * itself (syscall tracepoints served by one raw tracepoint) and filters.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
 
 #include "codegen/cg.h"
+#include "probes/provider.h"
 #include "prog/prog.h"
 #include "sema/sema.h"
 
@@ -47,7 +49,10 @@ static void syscall_prologue(struct cg *g, bool exit)
 	LLVMValueRef nr, key, slot, c, rec;
 
 	snprintf(name, sizeof(name), PROG_SYSCALL_MAP_FMT, g->pd->func_name);
-	LLVMValueRef map = cg_define_map(g, name, BPF_MAP_TYPE_ARRAY, PROG_SYSCALL_MAX, 4, 8);
+	LLVMValueRef map = LLVMGetNamedGlobal(g->mod, name); /* loop callbacks reuse it */
+
+	if (!map)
+		map = cg_define_map(g, name, BPF_MAP_TYPE_ARRAY, PROG_SYSCALL_MAX, 4, 8);
 
 	if (exit) {
 		LLVMValueRef buf = cg_alloca(g, 8, "orig_ax");
@@ -98,11 +103,45 @@ LLVMValueRef cg_regs_builtin(struct cg *g, int b)
 	static const uint32_t argoff[] = {PT_DI, PT_SI, PT_DX, PT_CX, PT_R8, PT_R9};
 	uint32_t off = b == B_RETVAL ? PT_AX : argoff[b - B_ARG0];
 
+	if (g->pd->ctx_kind == PROG_CTX_USDT)
+		return cg_usdt_arg(g, b - B_ARG0);
+	if (b == B_RETVAL && g->pd->section && !strncmp(g->pd->section, "fexit/", 6)) {
+		/* fexit: the slot after the arguments (fe_expand keeps its offset). */
+		const struct attach_target *t = g->pd->targets.v[0];
+
+		return cg_load_int(g, cg_gep(g, g->ctx_arg, (uint32_t)t->offset), 8, false);
+	}
+	if (g->pd->prov && g->pd->prov->ctx_regs == PROVIDER_REGS_RAW_ARGS)
+		return cg_load_int(g, cg_gep(g, g->ctx_arg, 8 * (uint32_t)(b - B_ARG0)), 8, false);
+
 	return cg_load_int(g, cg_gep(g, g->ctx_arg, off), 8, false);
+}
+
+/*
+ * -p/-c: every probe but BEGIN/END fires only in the target process, as in
+ * bpftrace. Uprobes and usdt need no check: the kernel filters them.
+ * interval probes are timers with no process of their own: they stay
+ * unfiltered (bpftrace filters them too, so `interval:s:1 { exit(); }`
+ * never fires there: its issue 4497).
+ */
+static void pid_filter(struct cg *g)
+{
+	const char *sec = g->pd->section;
+	LLVMValueRef tgid;
+
+	if (!g->prog->target_pid || g->pd->is_begin || g->pd->is_end || !sec ||
+	    !strcmp(sec, "uprobe") || !strcmp(sec, "uretprobe") || !strcmp(sec, "usdt") ||
+	    (g->pd->prov && !strcmp(g->pd->prov->name, "interval")))
+		return;
+	tgid = LLVMBuildLShr(g->b, cg_helper(g, BPF_FUNC_get_current_pid_tgid, g->i64, NULL, 0),
+			     cg_const(g, 32), "tgid");
+	cg_return_unless(
+		g, LLVMBuildICmp(g->b, LLVMIntEQ, tgid, cg_const(g, g->prog->target_pid), ""));
 }
 
 void cg_prologue(struct cg *g)
 {
+	pid_filter(g);
 	switch (g->pd->ctx_kind) {
 	case PROG_CTX_SYSCALL_ENTER:
 		syscall_prologue(g, false);
@@ -110,7 +149,20 @@ void cg_prologue(struct cg *g)
 	case PROG_CTX_SYSCALL_EXIT:
 		syscall_prologue(g, true);
 		break;
+	case PROG_CTX_ITER:
+		/* The walk's end: one last call with no task. */
+		cg_return_unless(g,
+				 LLVMBuildICmp(g->b, LLVMIntNE,
+					       cg_load_int(g, cg_gep(g, g->ctx_arg, 8), 8, false),
+					       cg_const(g, 0), ""));
+		break;
 	default:
 		break;
 	}
+}
+
+void cg_prologue_callback(struct cg *g)
+{
+	if (g->pd->ctx_kind == PROG_CTX_SYSCALL_ENTER || g->pd->ctx_kind == PROG_CTX_SYSCALL_EXIT)
+		syscall_prologue(g, g->pd->ctx_kind == PROG_CTX_SYSCALL_EXIT);
 }

@@ -17,6 +17,8 @@ extern const struct provider provider_begin, provider_end, provider_tracepoint;
 extern const struct provider provider_rawtracepoint, provider_interval, provider_profile;
 extern const struct provider provider_software, provider_uprobe, provider_uretprobe;
 extern const struct provider provider_kprobe, provider_kretprobe;
+extern const struct provider provider_usdt, provider_hardware, provider_watchpoint;
+extern const struct provider provider_fentry, provider_fexit, provider_self, provider_iter;
 
 int provider_pid;
 
@@ -33,12 +35,24 @@ static const struct provider *const providers[] = {
 	&provider_uretprobe,
 	&provider_kprobe,
 	&provider_kretprobe,
+	&provider_usdt,
+	&provider_hardware,
+	&provider_watchpoint,
+	&provider_fentry,
+	&provider_fexit,
+	&provider_self,
+	&provider_iter,
 	NULL,
 };
 /* clang-format on */
 
 const struct provider *provider_find(const char *name)
 {
+	/* An exact alias first: "u" is uprobe, "U" usdt. */
+	for (const struct provider *const *p = providers; *p; p++)
+		for (const char *const *a = (*p)->aliases; a && *a; a++)
+			if (!strcmp(*a, name))
+				return *p;
 	for (const struct provider *const *p = providers; *p; p++) {
 		if (!strcasecmp((*p)->name, name))
 			return *p;
@@ -110,6 +124,7 @@ void provider_target_free(struct attach_target *t)
 	free(t->name);
 	free(t->target);
 	free(t->func);
+	free(t->usdt_args);
 	free(t);
 }
 

@@ -28,13 +28,16 @@ struct attach_target {
 	int sys_nr;	 /* PROG_CTX_SYSCALL_*: syscall number + 1; 0 otherwise */
 	uint64_t offset; /* uprobe/usdt: file offset; kprobe: offset in the function */
 	char *func;	 /* uprobe/kprobe: the function, for `func` (cookie >> 32) */
+	char *usdt_args; /* usdt: the note's argument specs ("-4@%edi 8@%rsi") */
+	uint64_t ref_ctr_off; /* usdt: file offset of the semaphore, 0 if none */
 };
 
 /* Which pt_regs builtins a provider's context offers. */
 enum provider_regs {
 	PROVIDER_REGS_NONE,
-	PROVIDER_REGS_ARGS,   /* arg0..arg5 */
-	PROVIDER_REGS_RETVAL, /* retval */
+	PROVIDER_REGS_ARGS,	/* arg0..arg5 */
+	PROVIDER_REGS_RETVAL,	/* retval */
+	PROVIDER_REGS_RAW_ARGS, /* arg0..arg5 are the context's u64 slots (raw tracepoints) */
 };
 
 /* -p PID (0: none): uprobes attach in that process. Set by the driver. */
@@ -122,6 +125,11 @@ struct attach_target *provider_target_new(const struct provider *p, const char *
 					  const char *target);
 /* Sort a vector of struct attach_target * by name (strcmp), from index `from`. */
 void provider_targets_sort(struct vec *targets, size_t from);
+
+/* software.c: the i-th software event's name, NULL past the end (for -l). */
+const char *software_event_name(size_t i);
+/* perfhw.c: the same for hardware events. */
+const char *hardware_event_name(size_t i);
 
 /*
  * perf_event helpers (perf.c), shared by interval, profile and software,

@@ -15,10 +15,11 @@
 #include <bpf/libbpf.h>
 
 #include "probes/provider.h"
+#include "probes/btf_args.h"
 
 #define BTF_TRACE_PREFIX "btf_trace_"
 
-static struct btf *vmlinux_btf(struct strbuf *err)
+struct btf *probe_vmlinux_btf(struct strbuf *err)
 {
 	static struct btf *btf;
 	int e;
@@ -70,7 +71,7 @@ static int rt_expand(const struct provider *p, char **parts, int nparts, struct 
 		sb_printf(err, "raw tracepoint not found: %s", event);
 		return -1;
 	}
-	btf = vmlinux_btf(err);
+	btf = probe_vmlinux_btf(err);
 	if (!btf)
 		return -1;
 
@@ -105,9 +106,120 @@ static int rt_expand(const struct provider *p, char **parts, int nparts, struct 
 	return (int)(out->n - start);
 }
 
+/* C text of a BTF type, as -lv shows it: "const char *", "pid_t", "struct rq *". */
+static void type_text(const struct btf *btf, uint32_t id, struct strbuf *sb, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+
+	if (!t || !id || depth > 8) {
+		sb_printf(sb, "void");
+		return;
+	}
+	switch (btf_kind(t)) {
+	case BTF_KIND_CONST:
+		sb_printf(sb, "const ");
+		type_text(btf, t->type, sb, depth + 1);
+		return;
+	case BTF_KIND_VOLATILE:
+		sb_printf(sb, "volatile ");
+		type_text(btf, t->type, sb, depth + 1);
+		return;
+	case BTF_KIND_PTR: {
+		const struct btf_type *to = btf__type_by_id(btf, t->type);
+
+		if (to && btf_is_func_proto(to)) {
+			sb_printf(sb, "void *");
+			return;
+		}
+		type_text(btf, t->type, sb, depth + 1);
+		sb_printf(sb, " *");
+		return;
+	}
+	case BTF_KIND_STRUCT:
+		sb_printf(sb, "struct %s", name && *name ? name : "(anon)");
+		return;
+	case BTF_KIND_UNION:
+		sb_printf(sb, "union %s", name && *name ? name : "(anon)");
+		return;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		sb_printf(sb, "enum %s", name && *name ? name : "(anon)");
+		return;
+	default:
+		sb_printf(sb, "%s", name && *name ? name : "void");
+	}
+}
+
+/*
+ * Typed args of a raw tracepoint: the parameters (after `void *__data`) of
+ * the kernel's __bpf_trace_EVENT function, which BTF records with names.
+ * Each one fills a u64 slot of the context, little-endian, so an int of
+ * size N is the first N bytes of its slot.
+ */
 static int rt_fields(const struct attach_target *t, struct vec *out, struct strbuf *err)
 {
-	return 0;
+	char *fname = xasprintf("__bpf_trace_%s", t->target);
+	int n = btf_func_fields(fname, 1, out, err);
+
+	if (n < 0) {
+		sb_reset(err);
+		sb_printf(err, "cannot find the arguments of raw tracepoint %s in the kernel BTF",
+			  t->target);
+	}
+	free(fname);
+	return n;
+}
+
+int btf_func_fields(const char *func, int skip, struct vec *out, struct strbuf *err)
+{
+	struct btf *btf = probe_vmlinux_btf(err);
+	const struct btf_type *fn, *proto;
+	const struct btf_param *params;
+	int id, added = 0;
+
+	if (!btf)
+		return -1;
+	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	fn = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	proto = fn ? btf__type_by_id(btf, fn->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto)) {
+		sb_printf(err, "cannot find function %s in the kernel BTF", func);
+		return -1;
+	}
+	params = btf_params(proto);
+	for (int i = skip; i < btf_vlen(proto); i++) {
+		const struct btf_type *rt = btf__type_by_id(btf, params[i].type);
+		struct arg_field *f;
+		struct strbuf ty;
+
+		while (rt && (btf_is_typedef(rt) || btf_is_mod(rt)))
+			rt = btf__type_by_id(btf, rt->type);
+		if (!rt)
+			continue;
+		f = xcalloc(1, sizeof(*f));
+		f->name = xstrdup(btf__name_by_offset(btf, params[i].name_off));
+		f->offset = 8 * (uint32_t)(i - skip);
+		sb_init(&ty);
+		type_text(btf, params[i].type, &ty, 0);
+		f->ctype = sb_detach(&ty);
+		sb_free(&ty);
+		if (btf_is_ptr(rt)) {
+			f->kind = ARGF_PTR;
+			f->size = 8;
+		} else if (btf_is_int(rt) || btf_is_any_enum(rt)) {
+			f->kind = ARGF_INT;
+			f->size = rt->size;
+			f->is_signed = btf_is_int(rt) ? !!(btf_int_encoding(rt) & BTF_INT_SIGNED)
+						      : !!(btf_kflag(rt));
+		} else {
+			f->kind = ARGF_ARRAY; /* a struct by value: listed, not readable */
+			f->size = rt->size;
+		}
+		vec_push(out, f);
+		added++;
+	}
+	return added;
 }
 
 static int rt_attach(struct bpf_program *prog, const struct attach_target *t, struct vec *links,
@@ -129,6 +241,8 @@ const struct provider provider_rawtracepoint = {
 	.name = "rawtracepoint",
 	.aliases = rt_aliases,
 	.section = "raw_tp",
+	.has_args = true,
+	.ctx_regs = PROVIDER_REGS_RAW_ARGS,
 	.expand = rt_expand,
 	.fields = rt_fields,
 	.attach = rt_attach,

@@ -105,3 +105,9 @@ const struct provider provider_software = {
 	.fields = sw_fields,
 	.attach = sw_attach,
 };
+
+/* The i-th software event's name, NULL past the end (for -l). */
+const char *software_event_name(size_t i)
+{
+	return i < ARRAY_SIZE(sw_events) ? sw_events[i].name : NULL;
+}

@@ -50,3 +50,23 @@ const struct provider provider_end = {
 	.fields = special_fields,
 	.attach = special_attach,
 };
+
+/* self:signal:SIGUSR1: run like BEGIN, whenever sonde receives SIGUSR1. */
+static int self_expand(const struct provider *p, char **parts, int nparts, struct vec *out,
+		       struct strbuf *err)
+{
+	if (nparts != 2 || strcmp(parts[0], "signal") || strcmp(parts[1], "SIGUSR1")) {
+		sb_printf(err, "%s probes support only self:signal:SIGUSR1", p->name);
+		return -1;
+	}
+	vec_push(out, provider_target_new(p, "self:signal:SIGUSR1", "SIGUSR1"));
+	return 1;
+}
+
+const struct provider provider_self = {
+	.name = "self",
+	.section = "raw_tp",
+	.expand = self_expand,
+	.fields = special_fields,
+	.attach = special_attach,
+};

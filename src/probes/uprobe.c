@@ -361,7 +361,8 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 	}
 	if (uprobe_read_syms(path, &syms, err))
 		goto fail;
-	qsort(syms.v, syms.n, sizeof(void *), sym_cmp);
+	if (syms.n > 1)
+		qsort(syms.v, syms.n, sizeof(void *), sym_cmp);
 	for (size_t i = 0; i < syms.n; i++) {
 		struct uprobe_sym *s = syms.v[i];
 

@@ -105,6 +105,10 @@ enum prog_ctx {
 	 */
 	PROG_CTX_SYSCALL_ENTER,
 	PROG_CTX_SYSCALL_EXIT,
+	/* usdt: argN from the targets' argument specs (cookie >> 32 picks one). */
+	PROG_CTX_USDT,
+	/* iter:*: the program returns at once when ctx->task (offset 8) is NULL. */
+	PROG_CTX_ITER,
 };
 
 #define PROG_SYSCALL_MAP_FMT "sc_%s" /* %s: prog_desc.func_name */
@@ -161,6 +165,7 @@ struct program {
 	 * than size - 1 characters) prints with this trailer, as in bpftrace. */
 	uint32_t str_trunc_size;
 	const char *str_trunc_trailer;
+	int target_pid;		  /* -p/-c: probes other than BEGIN/END/uprobes fire only in it */
 	/* Filled by codegen. */
 	void *elf;
 	size_t elf_size;

@@ -64,6 +64,22 @@ static void explain_load_failure(struct strbuf *err, int rc)
 		sb_printf(err, "loading the BPF program failed: %s", strerror(-rc));
 }
 
+/*
+ * fentry/fexit programs fail to load (EPERM as root, or ENOTSUPP) where
+ * the kernel cannot build BPF trampolines (no ftrace).
+ */
+static bool uses_trampolines(const struct program *p)
+{
+	for (size_t i = 0; i < p->progs.n; i++) {
+		const struct prog_desc *pd = p->progs.v[i];
+
+		if (pd->section &&
+		    (!strncmp(pd->section, "fentry/", 7) || !strncmp(pd->section, "fexit/", 6)))
+			return true;
+	}
+	return false;
+}
+
 int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
 {
 	struct program *p = rt->prog;
@@ -90,7 +106,10 @@ int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
 	}
 	rc = bpf_object__load(rt->obj);
 	if (rc) {
-		if (rc == -EPERM)
+		if (uses_trampolines(p) && (rc == -EPERM || rc == -EOPNOTSUPP || rc == -524))
+			sb_printf(err, "fentry/fexit are not available: this kernel cannot attach "
+				       "BPF trampolines");
+		else if (rc == -EPERM)
 			sb_printf(err, "loading BPF programs needs root (or CAP_BPF and CAP_PERFMON)");
 		else
 			explain_load_failure(err, rc);

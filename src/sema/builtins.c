@@ -109,6 +109,10 @@ const struct type *sema_builtin_more(struct sctx *s, struct node *n, enum sema_b
 	case B_USERNAME:
 		return type_simple(T_USERNAME, 8);
 	case B_CPID:
+		if (s->opts->cpid > 0) {
+			n->ival = s->opts->cpid; /* known before compiling: a constant */
+			return type_int(4, false);
+		}
 		sema_err(s, n, "cpid cannot be used without a child command: cpid requires -c");
 		return type_none();
 	case B_PROBETYPE: {

@@ -7,6 +7,7 @@
  */
 #include "sema/sema_int.h"
 #include "probes/provider.h"
+#include "prog/usdt.h"
 
 #include <string.h>
 #include <strings.h>
@@ -218,8 +219,23 @@ static const struct type *sema_regs_builtin(struct sctx *s, struct node *n, enum
 	const struct provider *prov = s->pd ? s->pd->prov : NULL;
 	int want = b == B_RETVAL ? PROVIDER_REGS_RETVAL : PROVIDER_REGS_ARGS;
 
+	if (s->pd && s->pd->ctx_kind == PROG_CTX_USDT && b != B_RETVAL && b != B_FUNC) {
+		struct strbuf err;
+		bool ok;
+
+		/* usdt: argN comes from the notes' specs, signed 64-bit like bpftrace. */
+		sb_init(&err);
+		ok = !usdt_check_arg(s->pd, (int)(b - B_ARG0), &err);
+		if (!ok)
+			sema_err(s, n, "%s", err.buf);
+		sb_free(&err);
+		return ok ? type_int(8, true) : type_none();
+	}
+	if (prov && prov->ctx_regs == PROVIDER_REGS_RAW_ARGS && b != B_FUNC && b != B_RETVAL)
+		return type_int(8, false);
 	if (b == B_FUNC) {
-		if (prov && prov->ctx_regs != PROVIDER_REGS_NONE)
+		if (prov && prov->ctx_regs != PROVIDER_REGS_NONE &&
+		    prov->ctx_regs != PROVIDER_REGS_RAW_ARGS && s->pd->ctx_kind != PROG_CTX_USDT)
 			return type_probe();
 	} else if (prov && prov->ctx_regs == want) {
 		return type_int(8, false);

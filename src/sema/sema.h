@@ -160,6 +160,7 @@ struct sema_opts {
 	int nnamed;
 	uint32_t max_cat_bytes; /* cat() output limit */
 	bool unsafe;          /* --unsafe: system(), signal() allowed */
+	int cpid;	      /* -c: the child's pid (0: no -c) */
 	/* Out: the args field tables (struct vec * of struct arg_field *) that the
 	 * AST now points to; free them with sema_free_fields() after codegen. */
 	struct vec field_sets;
