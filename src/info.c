@@ -104,12 +104,9 @@ int driver_info(FILE *out, const char *version)
 		yes(have_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop)));
 	fprintf(out, "  btf: %s\n", yes(have_file("/sys/kernel/btf/vmlinux")));
 	fprintf(out, "  module btf: %s\n", yes(have_file("/sys/kernel/btf")));
-	fprintf(out, "  kprobes: %s\n",
-		yes(have_file("/sys/kernel/tracing/kprobe_events") ||
-		    have_file("/sys/kernel/debug/tracing/kprobe_events")));
-	fprintf(out, "  uprobes: %s\n",
-		yes(have_file("/sys/kernel/tracing/uprobe_events") ||
-		    have_file("/sys/kernel/debug/tracing/uprobe_events")));
+	/* The perf PMUs are what attaching uses; they exist whether or not tracefs is mounted. */
+	fprintf(out, "  kprobes: %s\n", yes(have_file("/sys/bus/event_source/devices/kprobe")));
+	fprintf(out, "  uprobes: %s\n", yes(have_file("/sys/bus/event_source/devices/uprobe")));
 	fprintf(out, "\nMap types\n");
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
 		fprintf(out, "  %s: %s\n", maps[i].name,
