@@ -52,6 +52,7 @@ struct cg {
 	LLVMBasicBlockRef scratch_ok; /* after the entry's lookup: slot addresses */
 	uint32_t scratch_off;	      /* next free offset in this probe's layout */
 	uint32_t scratch_max;	      /* largest layout of any probe */
+	bool helper_errors;	      /* -k */
 };
 
 /* scratch.c: values larger than this live in per-CPU scratch space, not on the stack */
@@ -106,6 +107,10 @@ void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct t
 struct cg_val cg_load_as(struct cg *g, LLVMValueRef p, const struct type *t);
 /* Set the debug location for following instructions. */
 void cg_loc(struct cg *g, const struct node *n);
+
+/* helpererr.c: under -k, a helper's rc < 0 sends a located EV_HELPER_ERROR
+ * event (one event descriptor per call site); without -k it emits nothing. */
+void cg_helper_check(struct cg *g, LLVMValueRef rc, int helper, const struct span *loc);
 
 /* expr.c */
 struct cg_val cg_expr(struct cg *g, struct node *n);

@@ -96,6 +96,9 @@ bool rt_event_more(struct rt *rt, const struct event_desc *ev, const char *rec)
 			rt->exit_requested = true;
 		}
 		break;
+	case EV_HELPER_ERROR:
+		rt_helper_error(rt, ev, rec);
+		break;
 	default:
 		sb_free(&sb);
 		return false;
