@@ -133,6 +133,8 @@ struct cg_val cg_builtin_more(struct cg *g, struct node *n);
 struct cg_val cg_call_more(struct cg *g, struct node *n);
 /* stack.c: kstack, ustack, kstack(...), ustack(...), ksym(), usym() */
 struct cg_val cg_stack_value(struct cg *g, struct node *n);
+/* len(kstack), len(ustack): frames that bpf_get_stack() copies (limit bounded) */
+struct cg_val cg_stack_len(struct cg *g, struct node *n);
 
 /* deref.c: C memory (struct fields, *p, &, p[i], pointer arithmetic) */
 struct cg_val cg_c_expr(struct cg *g, struct node *n);
