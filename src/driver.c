@@ -703,6 +703,7 @@ int driver_main(int argc, char **argv)
 		.dump_ir_opt = o.d_ir_opt ? stderr : NULL,
 		.verify = true,
 		.emit_llvm = o.emit_llvm,
+		.helper_errors = o.warnings_k && !o.no_warnings,
 	};
 	int cg_rc = codegen_run(&ast, &prog, &d, &co);
 	sema_free_fields(&so);

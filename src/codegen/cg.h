@@ -52,6 +52,7 @@ struct cg {
 	LLVMBasicBlockRef scratch_ok; /* after the entry's lookup: slot addresses */
 	uint32_t scratch_off;	      /* next free offset in this probe's layout */
 	uint32_t scratch_max;	      /* largest layout of any probe */
+	bool helper_errors;	      /* -k */
 };
 
 /* scratch.c: values larger than this live in per-CPU scratch space, not on the stack */
@@ -111,6 +112,10 @@ struct cg_val cg_load_as(struct cg *g, LLVMValueRef p, const struct type *t);
 /* Set the debug location for following instructions. */
 void cg_loc(struct cg *g, const struct node *n);
 
+/* helpererr.c: under -k, a helper's rc < 0 sends a located EV_HELPER_ERROR
+ * event (one event descriptor per call site); without -k it emits nothing. */
+void cg_helper_check(struct cg *g, LLVMValueRef rc, int helper, const struct span *loc);
+
 /* expr.c */
 struct cg_val cg_expr(struct cg *g, struct node *n);
 LLVMValueRef cg_cond(struct cg *g, struct node *n); /* i1 */
@@ -132,6 +137,8 @@ struct cg_val cg_builtin_more(struct cg *g, struct node *n);
 struct cg_val cg_call_more(struct cg *g, struct node *n);
 /* stack.c: kstack, ustack, kstack(...), ustack(...), ksym(), usym() */
 struct cg_val cg_stack_value(struct cg *g, struct node *n);
+/* len(kstack), len(ustack): frames that bpf_get_stack() copies (limit bounded) */
+struct cg_val cg_stack_len(struct cg *g, struct node *n);
 
 /* deref.c: C memory (struct fields, *p, &, p[i], pointer arithmetic) */
 struct cg_val cg_c_expr(struct cg *g, struct node *n);

@@ -214,7 +214,7 @@ static bool targets_ready;
 
 int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const struct cg_opts *opts)
 {
-	struct cg g = {.prog = prog, .d = d};
+	struct cg g = {.prog = prog, .d = d, .helper_errors = opts && opts->helper_errors};
 	char *err = NULL;
 	int ret = -1;
 

@@ -16,6 +16,7 @@ struct cg_opts {
 	FILE *dump_ir_opt; /* -d ir-opt: IR after optimisation */
 	bool verify;       /* --verify-llvm-ir */
 	const char *emit_llvm; /* --emit-llvm FILE */
+	bool helper_errors;    /* -k: report failing helpers (cg_helper_check) */
 };
 
 int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const struct cg_opts *opts);

@@ -63,7 +63,8 @@ static struct place place_of(struct cg *g, struct node *n)
 }
 
 /* Copy size bytes of C memory at p into dst. */
-static void read_into(struct cg *g, LLVMValueRef dst, struct place p, uint32_t size)
+static void read_into(struct cg *g, LLVMValueRef dst, struct place p, uint32_t size,
+		      const struct node *n)
 {
 	if (!p.kern) {
 		cg_memcpy(g, dst, p.addr, size);
@@ -71,19 +72,20 @@ static void read_into(struct cg *g, LLVMValueRef dst, struct place p, uint32_t s
 	}
 	LLVMValueRef src = LLVMBuildIntToPtr(g->b, p.addr, g->ptr, "");
 	LLVMValueRef args[] = {dst, cg_const(g, size), src};
-	cg_helper(g, p.user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel, g->i64, args,
-		  3);
+	int helper = p.user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
+	cg_helper_check(g, cg_helper(g, helper, g->i64, args, 3), helper, &n->loc);
 }
 
-static struct cg_val bitfield(struct cg *g, struct place p, const struct type_field *f,
-			      const struct type *t)
+static struct cg_val bitfield(struct cg *g, struct place p, const struct node *n)
 {
+	const struct type_field *f = n->sema;
+	const struct type *t = n->type;
 	uint32_t nbytes = (f->bit_off + f->bit_size + 7u) / 8u;
 	LLVMValueRef buf = cg_alloca(g, 8, "bits");
 	struct cg_val r = {.t = t};
 
 	cg_store_int(g, buf, cg_const(g, 0), 8);
-	read_into(g, buf, p, nbytes > 8 ? 8 : nbytes);
+	read_into(g, buf, p, nbytes > 8 ? 8 : nbytes, n);
 	LLVMValueRef v = cg_load_int(g, buf, 8, false);
 	/* move the field to the top bits, then back down with the right extension */
 	unsigned top = 64u - f->bit_off - f->bit_size;
@@ -102,7 +104,7 @@ static struct cg_val read_value(struct cg *g, struct node *n, struct place p)
 	const struct type *t = n->type;
 
 	if (n->kind == N_FIELD && ((const struct type_field *)n->sema)->bit_size)
-		return bitfield(g, p, n->sema, t);
+		return bitfield(g, p, n);
 	if (!p.kern)
 		return cg_load_as(g, p.addr, t);
 	if (t->size > C_VALUE_MAX) {
@@ -113,7 +115,7 @@ static struct cg_val read_value(struct cg *g, struct node *n, struct place p)
 		return z;
 	}
 	LLVMValueRef buf = cg_alloca(g, t->size ? t->size : 1, "cval");
-	read_into(g, buf, p, t->size ? t->size : 1);
+	read_into(g, buf, p, t->size ? t->size : 1, n);
 	return cg_load_as(g, buf, t);
 }
 

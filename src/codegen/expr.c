@@ -405,7 +405,9 @@ static struct cg_val incdec(struct cg *g, struct node *n)
 	LLVMPositionBuilderAtEnd(g->b, miss);
 	LLVMValueRef val = cg_alloca(g, md->value_size, "rmw_val");
 	cg_store_int(g, val, delta, 8);
-	cg_map_update(g, map, key, val, BPF_ANY);
+	cg_helper_check(g, cg_map_update(g, map, key, val, BPF_ANY), BPF_FUNC_map_update_elem,
+			&n->loc);
+	miss = LLVMGetInsertBlock(g->b); /* the check may have added blocks */
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 	LLVMValueRef old = LLVMBuildPhi(g->b, g->i64, "");
@@ -468,7 +470,8 @@ static struct cg_val call_str(struct cg *g, struct node *n)
 	}
 	LLVMValueRef ptr = LLVMBuildIntToPtr(g->b, src.v, g->ptr, "");
 	LLVMValueRef args[] = {buf, LLVMBuildTrunc(g->b, len, g->i32, ""), ptr};
-	cg_helper(g, BPF_FUNC_probe_read_str, g->i64, args, 3);
+	LLVMValueRef rc = cg_helper(g, BPF_FUNC_probe_read_str, g->i64, args, 3);
+	cg_helper_check(g, rc, BPF_FUNC_probe_read_str, &n->loc);
 	return scalar(buf, n->type);
 }
 

@@ -136,6 +136,8 @@ static LLVMValueRef count_cb(struct cg *g)
 
 struct cg_val cg_len(struct cg *g, struct node *n)
 {
+	if (n->a->kind != N_MAP)
+		return cg_stack_len(g, n);
 	struct map_desc *md = n->a->sema;
 	LLVMValueRef cnt = cg_alloca_stack(g, 8, "len");
 

@@ -42,3 +42,18 @@ struct cg_val cg_stack_value(struct cg *g, struct node *n)
 	cg_store_int(g, cg_gep(g, buf, 8), pid, 8);
 	return (struct cg_val){.v = buf, .t = t};
 }
+
+struct cg_val cg_stack_len(struct cg *g, struct node *n)
+{
+	const struct type *t = n->a->type;
+	uint32_t size = (uint32_t)STACK_TYPE_LIMIT(t) * 8u;
+	LLVMValueRef buf = cg_alloca(g, size, "frames");
+	uint64_t flags = t->kind == T_USTACK ? BPF_F_USER_STACK : 0;
+	LLVMValueRef args[] = {g->ctx_arg, buf, cg_const(g, size), cg_const(g, (int64_t)flags)};
+	LLVMValueRef rc = cg_helper(g, BPF_FUNC_get_stack, g->i64, args, 4);
+
+	rc = LLVMBuildSExt(g->b, LLVMBuildTrunc(g->b, rc, g->i32, ""), g->i64, "");
+	LLVMValueRef neg = LLVMBuildICmp(g->b, LLVMIntSLT, rc, cg_const(g, 0), "");
+	rc = LLVMBuildSelect(g->b, neg, cg_const(g, 0), rc, "");
+	return (struct cg_val){.v = LLVMBuildUDiv(g->b, rc, cg_const(g, 8), ""), .t = n->type};
+}

@@ -10,9 +10,11 @@ static LLVMValueRef map_global(struct cg *g, struct node *map)
 }
 
 /* Update and count a failure (a full map) in the statistics. */
-static void update_counted(struct cg *g, LLVMValueRef map, LLVMValueRef key, LLVMValueRef val)
+static void update_counted(struct cg *g, LLVMValueRef map, LLVMValueRef key, LLVMValueRef val,
+			   const struct span *loc)
 {
 	LLVMValueRef rc = cg_map_update(g, map, key, val, BPF_ANY);
+	cg_helper_check(g, rc, BPF_FUNC_map_update_elem, loc);
 	LLVMBasicBlockRef bad = cg_block(g, "upd_fail"), ok = cg_block(g, "upd_ok");
 
 	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, rc, cg_const(g, 0), ""), bad, ok);
@@ -102,7 +104,8 @@ void cg_call_stmt(struct cg *g, struct node *n)
 	case F_DELETE: {
 		struct node *m = n->a;
 		LLVMValueRef key = cg_map_key(g, m, 0);
-		cg_map_delete(g, map_global(g, m), key);
+		cg_helper_check(g, cg_map_delete(g, map_global(g, m), key), BPF_FUNC_map_delete_elem,
+				&n->loc);
 		break;
 	}
 	case F_STR:
@@ -248,7 +251,10 @@ void cg_agg_assign(struct cg *g, struct node *map, struct node *call)
 		cg_store_int(g, init, x, 8);
 		break;
 	}
-	update_counted(g, mg, key, init);
+	struct span site = map->loc; /* the whole `@m[k] = agg(...)` */
+	site.last_line = call->loc.last_line;
+	site.last_column = call->loc.last_column;
+	update_counted(g, mg, key, init, &site);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
@@ -284,7 +290,7 @@ static void assign(struct cg *g, struct node *n)
 		LLVMValueRef key = cg_map_key(g, lv, 0);
 		LLVMValueRef val = cg_alloca(g, md->value_size, "val");
 		cg_store_as(g, val, v, md->value);
-		update_counted(g, map_global(g, lv), key, val);
+		update_counted(g, map_global(g, lv), key, val, &n->loc);
 		break;
 	}
 	default:

@@ -21,6 +21,12 @@ static const char *const event_names[] = {
 	[EV_CLEAR] = "clear",
 	[EV_ZERO] = "zero",
 	[EV_DELETE_ALL] = "delete_all",
+	[EV_SYSTEM] = "system",
+	[EV_CAT] = "cat",
+	[EV_JOIN] = "join",
+	[EV_ERRORF] = "errorf",
+	[EV_WARNF] = "warnf",
+	[EV_HELPER_ERROR] = "helper_error",
 };
 
 void prog_dump(const struct program *p, struct strbuf *sb)

@@ -65,6 +65,9 @@ enum event_kind {
 	EV_JOIN,        /* fmt = separator; args[0]: char[top][div] strings, empty ones end */
 	EV_ERRORF,      /* fmt, args; errorf()/warnf()/assert(): located message on stderr */
 	EV_WARNF,       /* same, as a warning */
+	/* -k: a helper failed at loc; top = BPF_FUNC_* id; args: int64 retcode.
+	 * Codegen adds one per checked call site (not in -d types). */
+	EV_HELPER_ERROR,
 };
 
 struct event_arg {

@@ -10,7 +10,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void run_system(struct rt *rt, const char *cmd)
+/* Text output streams; JSON collects it into *js for one {"type": T, "data": S} line. */
+static void emit(struct rt *rt, struct strbuf *js, const char *buf, size_t n)
+{
+	if (js)
+		sb_add(js, buf, n);
+	else
+		fwrite(buf, 1, n, rt->out.f);
+}
+
+static void json_done(struct rt *rt, struct strbuf *js, const char *type)
+{
+	struct strbuf line;
+
+	if (!js)
+		return;
+	sb_init(&line);
+	json_event(&line, type, js->buf ? js->buf : "", js->len);
+	fwrite(line.buf, 1, line.len, rt->out.f);
+	sb_free(&line);
+}
+
+static void run_system(struct rt *rt, const char *cmd, struct strbuf *js)
 {
 	fflush(rt->out.f);
 	fflush(stdout);
@@ -23,11 +44,12 @@ static void run_system(struct rt *rt, const char *cmd)
 		return;
 	}
 	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		fwrite(buf, 1, n, rt->out.f);
+		emit(rt, js, buf, n);
 	pclose(p);
+	json_done(rt, js, "syscall");
 }
 
-static void run_cat(struct rt *rt, const char *path, int64_t limit)
+static void run_cat(struct rt *rt, const char *path, int64_t limit, struct strbuf *js)
 {
 	FILE *f = fopen(path, "r");
 	char buf[4096];
@@ -40,13 +62,14 @@ static void run_cat(struct rt *rt, const char *path, int64_t limit)
 	while (limit > 0 &&
 	       (n = fread(buf, 1, sizeof(buf) < (size_t)limit ? sizeof(buf) : (size_t)limit, f)) >
 		       0) {
-		fwrite(buf, 1, n, rt->out.f);
+		emit(rt, js, buf, n);
 		limit -= (int64_t)n;
 	}
 	fclose(f);
+	json_done(rt, js, "cat");
 }
 
-static void join(struct rt *rt, const struct event_desc *ev, const char *rec)
+static void join(struct rt *rt, const struct event_desc *ev, const char *rec, struct strbuf *js)
 {
 	for (int64_t i = 0; i < ev->top; i++) {
 		const char *s = rec + i * ev->div;
@@ -54,52 +77,82 @@ static void join(struct rt *rt, const struct event_desc *ev, const char *rec)
 		if (!len)
 			break;
 		if (i)
-			fputs(ev->fmt, rt->out.f);
-		fwrite(s, 1, len, rt->out.f);
+			emit(rt, js, ev->fmt, strlen(ev->fmt));
+		emit(rt, js, s, len);
 	}
-	fputc('\n', rt->out.f);
+	if (js)
+		json_done(rt, js, "join");
+	else
+		fputc('\n', rt->out.f);
+}
+
+/* errorf()/warnf() in JSON: {"type": "errorf", "msg": ..., "filename", "line", "col"}. */
+static void json_located(struct rt *rt, const char *type, const struct strbuf *msg,
+			 const struct span *loc)
+{
+	const struct source *src = rt->prog->source;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_printf(&sb, "{\"type\": \"%s\", \"msg\": ", type);
+	json_str(&sb, msg->buf ? msg->buf : "", msg->len);
+	sb_puts(&sb, ", \"filename\": ");
+	json_str(&sb, src ? src->name : "", src ? strlen(src->name) : 0);
+	sb_printf(&sb, ", \"line\": %d, \"col\": %d}\n", loc->first_line, loc->first_column);
+	fwrite(sb.buf, 1, sb.len, rt->out.f);
+	sb_free(&sb);
 }
 
 bool rt_event_more(struct rt *rt, const struct event_desc *ev, const char *rec)
 {
-	struct strbuf sb, msg;
+	struct strbuf sb, msg, jsb;
+	struct strbuf *js = rt->out.format == OUT_JSON ? &jsb : NULL;
 
 	sb_init(&sb);
+	sb_init(&jsb);
 	switch (ev->kind) {
 	case EV_SYSTEM:
 	case EV_CAT:
 		out_printf(&sb, rt->prog, ev->fmt, ev->args, ev->nargs, rec);
 		if (ev->kind == EV_SYSTEM)
-			run_system(rt, sb.buf ? sb.buf : "");
+			run_system(rt, sb.buf ? sb.buf : "", js);
 		else
-			run_cat(rt, sb.buf ? sb.buf : "", ev->top);
+			run_cat(rt, sb.buf ? sb.buf : "", ev->top, js);
 		break;
 	case EV_JOIN:
-		join(rt, ev, rec);
+		join(rt, ev, rec, js);
 		break;
 	case EV_ERRORF:
 	case EV_WARNF:
 		sb_init(&msg);
 		out_printf(&msg, rt->prog, ev->fmt, ev->args, ev->nargs, rec);
 		fflush(rt->out.f);
-		if (rt->prog->source)
+		if (js)
+			json_located(rt, ev->kind == EV_ERRORF ? "errorf" : "warnf", &msg,
+				     &ev->loc);
+		else if (rt->prog->source)
 			diag_render(&sb, rt->prog->source, &ev->loc,
 				    ev->kind == EV_ERRORF ? "ERROR" : "WARNING",
 				    msg.buf ? msg.buf : "", NULL);
 		else
 			sb_printf(&sb, "%s: %s\n", ev->kind == EV_ERRORF ? "ERROR" : "WARNING",
 				  msg.buf ? msg.buf : "");
-		fwrite(sb.buf, 1, sb.len, stderr);
+		if (sb.len)
+			fwrite(sb.buf, 1, sb.len, stderr);
 		sb_free(&msg);
 		if (ev->div) { /* a failed assert() ends the run */
 			rt->exit_code = 1;
 			rt->exit_requested = true;
 		}
 		break;
+	case EV_HELPER_ERROR:
+		rt_helper_error(rt, ev, rec);
+		break;
 	default:
 		sb_free(&sb);
 		return false;
 	}
 	sb_free(&sb);
+	sb_free(&jsb);
 	return true;
 }

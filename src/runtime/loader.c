@@ -155,6 +155,7 @@ int rt_run_once(struct rt *rt, const struct prog_desc *pd, struct strbuf *err)
 
 void rt_close(struct rt *rt)
 {
+	rt_helper_errors_done(rt);
 	if (rt->rb)
 		ring_buffer__free(rt->rb);
 	rt->rb = NULL;

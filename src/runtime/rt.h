@@ -41,5 +41,9 @@ void rt_report_losses(struct rt *rt);
 void rt_close(struct rt *rt);
 /* actions.c: system, cat, join, errorf/warnf/assert events; false if not one of them. */
 bool rt_event_more(struct rt *rt, const struct event_desc *ev, const char *rec);
+/* helpererr.c: -k helper failures (EV_HELPER_ERROR), at most once a second per
+ * site; rt_helper_errors_done() reports how many were not shown. */
+void rt_helper_error(struct rt *rt, const struct event_desc *ev, const char *rec);
+void rt_helper_errors_done(struct rt *rt);
 
 #endif

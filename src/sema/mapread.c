@@ -32,8 +32,17 @@ const struct type *sema_len(struct sctx *s, struct node *n)
 	if (!sema_nargs_ok(s, n, 1, 1))
 		return type_none();
 	struct node *m = n->a;
+	if (m->kind != N_MAP) {
+		/* len(kstack), len(ustack(perf, 5)): the number of frames */
+		const struct type *t = sema_expr(s, m);
+		if (t && (t->kind == T_KSTACK || t->kind == T_USTACK) &&
+		    STACK_TYPE_MODE(t) != STACK_SYM)
+			return type_int(8, true);
+		if (t && t->kind == T_NONE)
+			return type_none();
+	}
 	if (m->kind != N_MAP || m->a) {
-		sema_err(s, m, "len() expects a map without a key");
+		sema_err(s, m, "len() expects a map without a key, kstack or ustack");
 		return type_none();
 	}
 	struct map_desc *md = sema_map_get(s, m);

@@ -43,7 +43,11 @@ static bool parse_mode(struct sctx *s, struct node *a, bool user, enum stack_mod
 		if (i == STACK_BUILD_ID && !user)
 			break;
 		if (i == STACK_BUILD_ID) {
-			sema_unsupported(s, a, "the build_id stack mode");
+			sema_unsupported_why(
+				s, a, "the build_id stack mode",
+				"it needs a second STACK_TRACE map made with BPF_F_STACK_BUILD_ID "
+				"(32-byte frames) and its own printing; meanwhile ustack(perf) "
+				"names each frame's binary");
 			return false;
 		}
 		*mode = (enum stack_mode)i;

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * -k: helper calls that can fail at run time (reads of memory, map
+ * updates) report a failure as a ring-buffer event carrying the return
+ * code; the event descriptor holds the call site, so the runtime prints a
+ * located warning. Without -k nothing is emitted: no per-event cost.
+ */
+#include "codegen/cg.h"
+
+#include <linux/bpf.h>
+
+void cg_helper_check(struct cg *g, LLVMValueRef rc, int helper, const struct span *loc)
+{
+	if (!g->helper_errors || !loc)
+		return;
+	struct program *p = g->prog;
+	struct event_desc *ev = arena_alloc(&p->arena, sizeof(*ev));
+	ev->kind = EV_HELPER_ERROR;
+	ev->id = (int)p->events.n;
+	ev->map_id = -1;
+	ev->top = helper;
+	ev->loc = *loc;
+	ev->size = 8;
+	vec_push(&p->events, ev);
+	p->source = g->d->src;
+
+	LLVMBasicBlockRef bad = cg_block(g, "helper_err"), send = cg_block(g, "helper_err_send"),
+			  ok = cg_block(g, "helper_ok");
+	LLVMValueRef neg = LLVMBuildICmp(g->b, LLVMIntSLT, rc, cg_const(g, 0), "");
+	LLVMBuildCondBr(g->b, neg, bad, ok);
+	LLVMPositionBuilderAtEnd(g->b, bad);
+	/* Not cg_event_begin: this may run while another event is being filled. */
+	LLVMValueRef args[] = {g->rb, cg_const(g, 16), cg_const(g, 0)};
+	LLVMValueRef rec = cg_helper(g, BPF_FUNC_ringbuf_reserve, g->ptr, args, 3);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, rec, ""), ok, send);
+	LLVMPositionBuilderAtEnd(g->b, send);
+	cg_store_int(g, rec, cg_const(g, ev->id), 8);
+	cg_store_int(g, cg_gep(g, rec, 8), rc, 8);
+	LLVMValueRef sub[] = {rec, cg_const(g, 0)};
+	cg_helper(g, BPF_FUNC_ringbuf_submit, g->vo, sub, 2);
+	LLVMBuildBr(g->b, ok);
+	LLVMPositionBuilderAtEnd(g->b, ok);
+}
