@@ -15,20 +15,17 @@
 #include <bpf/libbpf.h>
 
 #include "probes/provider.h"
+#include "sema/sema.h"
 #include "probes/btf_args.h"
 
 #define BTF_TRACE_PREFIX "btf_trace_"
 
 struct btf *probe_vmlinux_btf(struct strbuf *err)
 {
-	static struct btf *btf;
-	int e;
+	struct btf *btf = sema_vmlinux_btf();
 
-	if (btf)
-		return btf;
-	btf = btf__load_vmlinux_btf();
 	if (!btf) {
-		e = errno;
+		int e = errno ? errno : ENOENT;
 		sb_printf(err, "cannot load the kernel BTF to find raw tracepoints: %s",
 			  strerror(e));
 	}

@@ -86,6 +86,24 @@ const struct type *type_int(unsigned size, bool is_signed)
 	return intern(&t);
 }
 
+const struct type *type_int_named(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned size;
+		bool sign;
+	} ints[] = {
+		{"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},
+		{"int64", 8, true},   {"uint8", 1, false},  {"uint16", 2, false},
+		{"uint32", 4, false}, {"uint64", 8, false},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+		if (!strcmp(name, ints[i].name))
+			return type_int(ints[i].size, ints[i].sign);
+	return NULL;
+}
+
 const struct type *type_string(unsigned size)
 {
 	struct type t = {.kind = T_STRING, .size = size, .align = 1};

@@ -57,6 +57,8 @@ const struct type *type_none(void);
 const struct type *type_bool(void);
 const struct type *type_probe(void);
 const struct type *type_int(unsigned size, bool is_signed);
+/* int8 .. uint64 by name; NULL for any other name. */
+const struct type *type_int_named(const char *name);
 const struct type *type_string(unsigned size);
 const struct type *type_ptr(const struct type *elem);
 const struct type *type_agg(int agg);

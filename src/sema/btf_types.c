@@ -14,7 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct btf *vmlinux_btf(void)
+/* The kernel's BTF, loaded on first use and shared by sema and the providers. */
+struct btf *sema_vmlinux_btf(void)
 {
 	static struct btf *btf;
 	static bool tried;
@@ -30,7 +31,7 @@ static struct btf *vmlinux_btf(void)
 
 bool sema_have_btf(void)
 {
-	return vmlinux_btf() != NULL;
+	return sema_vmlinux_btf() != NULL;
 }
 
 static const struct type *from_btf(const struct btf *btf, uint32_t id);
@@ -160,7 +161,7 @@ bool sema_record_complete(const struct type *rec)
 		return false;
 	if (rec->complete)
 		return true;
-	if (!(btf = vmlinux_btf()))
+	if (!(btf = sema_vmlinux_btf()))
 		return false;
 	bool is_union = !strncmp(rec->name, "union ", 6);
 	const char *name = strchr(rec->name, ' ');
@@ -206,7 +207,7 @@ const struct type *sema_c_type_named(const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(base); i++)
 		if (!strcmp(name, base[i].name))
 			return type_int(base[i].size, base[i].sign);
-	if (!(btf = vmlinux_btf()))
+	if (!(btf = sema_vmlinux_btf()))
 		return NULL;
 	if (!strncmp(name, "enum ", 5)) {
 		id = btf__find_by_name_kind(btf, name + 5, BTF_KIND_ENUM);
@@ -223,7 +224,7 @@ const struct type *sema_c_type_named(const char *name)
 /* The value of an enumerator named `name` in kernel BTF. */
 bool sema_btf_enum_value(const char *name, int64_t *val)
 {
-	const struct btf *btf = vmlinux_btf();
+	const struct btf *btf = sema_vmlinux_btf();
 	uint32_t n;
 
 	if (!btf)

@@ -43,15 +43,8 @@ static bool btf_member_off(const struct btf *btf, uint32_t sid, const char *name
 /* Offsets of task_struct.real_parent and task_struct.<field>, from kernel BTF. */
 static bool task_offsets(const char *field, uint32_t *parent, uint32_t *off)
 {
-	static struct btf *btf;
-	static bool tried;
+	struct btf *btf = sema_vmlinux_btf();
 
-	if (!tried) {
-		tried = true;
-		btf = btf__load_vmlinux_btf();
-		if (!btf || libbpf_get_error(btf))
-			btf = NULL;
-	}
 	if (!btf)
 		return false;
 	int32_t id = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);

@@ -177,18 +177,10 @@ static const struct type *base_type(struct cparse *c)
 	next(c);
 	if (!strcmp(c->tok, "void"))
 		return NULL;
-	static const struct {
-		const char *name;
-		unsigned size;
-		bool sign;
-	} bt[] = {
-		{"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},
-		{"int64", 8, true},   {"uint8", 1, false},  {"uint16", 2, false},
-		{"uint32", 4, false}, {"uint64", 8, false}, {"bool", 1, false},
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(bt); i++)
-		if (!strcmp(c->tok, bt[i].name))
-			return type_int(bt[i].size, bt[i].sign);
+	if (type_int_named(c->tok))
+		return type_int_named(c->tok);
+	if (!strcmp(c->tok, "bool"))
+		return type_int(1, false);
 	const struct type *ty = sema_c_type_named(c->tok);
 	if (!ty)
 		cp_err(c, "Unknown type in C definition: '%s'", c->tok);

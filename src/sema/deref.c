@@ -72,15 +72,6 @@ static bool complete(struct sctx *s, struct node *at, const struct type *t)
 
 static const struct type *type_base(struct sctx *s, struct node *ty)
 {
-	static const struct {
-		const char *name;
-		unsigned size;
-		bool sign;
-	} ints[] = {
-		{"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},
-		{"int64", 8, true},   {"uint8", 1, false},  {"uint16", 2, false},
-		{"uint32", 4, false}, {"uint64", 8, false},
-	};
 	const char *name = ty->str;
 
 	if (!strcmp(name, "typeof")) {
@@ -94,9 +85,8 @@ static const struct type *type_base(struct sctx *s, struct node *ty)
 		return type_bool();
 	if (!strcmp(name, "void"))
 		return type_void();
-	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
-		if (!strcmp(name, ints[i].name))
-			return type_int(ints[i].size, ints[i].sign);
+	if (type_int_named(name))
+		return type_int_named(name);
 	if (!strncmp(name, "struct ", 7) || !strncmp(name, "union ", 6)) {
 		const struct type *r = type_record(name);
 		if (!complete(s, ty, r))

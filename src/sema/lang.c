@@ -23,15 +23,6 @@ static bool intlike(const struct type *t)
 
 const struct type *sema_type_node(struct sctx *s, struct node *ty)
 {
-	static const struct {
-		const char *name;
-		unsigned size;
-		bool sign;
-	} ints[] = {
-		{"int8", 1, true},    {"int16", 2, true},   {"int32", 4, true},
-		{"int64", 8, true},   {"uint8", 1, false},  {"uint16", 2, false},
-		{"uint32", 4, false}, {"uint64", 8, false},
-	};
 
 	if (ty->kind != N_TYPE || ty->ival != 0)
 		goto unsupported;
@@ -48,9 +39,8 @@ const struct type *sema_type_node(struct sctx *s, struct node *ty)
 		goto unsupported;
 	if (!strcmp(ty->str, "bool"))
 		return type_bool();
-	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
-		if (!strcmp(ty->str, ints[i].name))
-			return type_int(ints[i].size, ints[i].sign);
+	if (type_int_named(ty->str))
+		return type_int_named(ty->str);
 unsupported:
 	if (ty->kind == N_TYPE && strcmp(ty->str, "buffer") && strcmp(ty->str, "inet") &&
 	    strcmp(ty->str, "string"))

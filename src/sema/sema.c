@@ -577,19 +577,9 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 	case N_CAST: {
 		const struct type *a = sema_expr(s, n->b);
 		struct node *ty = n->a;
-		static const struct {
-			const char *name;
-			unsigned size;
-			bool sign;
-		} ints[] = {
-			{"int8", 1, true},   {"int16", 2, true},  {"int32", 4, true},
-			{"int64", 8, true},  {"uint8", 1, false}, {"uint16", 2, false},
-			{"uint32", 4, false}, {"uint64", 8, false},
-		};
 		if (ty->kind == N_TYPE && ty->ival == 0 && !ty->b) {
-			for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
-				if (!strcmp(ty->str, ints[i].name))
-					t = type_int(ints[i].size, ints[i].sign);
+			if (type_int_named(ty->str))
+				t = type_int_named(ty->str);
 			if (!strcmp(ty->str, "bool"))
 				t = type_bool();
 		}

@@ -168,6 +168,10 @@ struct sema_opts {
 
 void sema_free_fields(struct sema_opts *opts);
 
+struct btf;
+/* The kernel's BTF (/sys/kernel/btf/vmlinux), loaded once on first use; NULL if none. */
+struct btf *sema_vmlinux_btf(void);
+
 int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_opts *opts);
 
 /* Names for messages and dumps. */
