@@ -46,9 +46,9 @@ static LLVMValueRef define_map(struct cg *g, const char *name, uint32_t type, ui
 							   i * 64, 0, di_uint_ptr(g, vals[i]));
 		ptrs[i] = g->ptr;
 	}
-	LLVMMetadataRef st = LLVMDIBuilderCreateStructType(g->di, g->di_cu, "", 0, g->di_file, 0,
-							   n * 64, 64, 0, NULL, members, n, 0,
-							   NULL, "", 0);
+	LLVMMetadataRef st =
+		LLVMDIBuilderCreateStructType(g->di, g->di_cu, "", 0, g->di_file, 0, n * 64, 64, 0,
+					      NULL, members, n, 0, NULL, "", 0);
 	LLVMTypeRef ty = LLVMStructTypeInContext(g->ctx, ptrs, n, 0);
 	LLVMValueRef gv = LLVMAddGlobal(g->mod, ty, name);
 	LLVMSetInitializer(gv, LLVMConstNull(ty));
@@ -72,8 +72,8 @@ static void define_maps(struct cg *g)
 	for (size_t i = 0; i < p->maps.n; i++) {
 		struct map_desc *md = p->maps.v[i];
 		codegen_map_symbol(md->id, name, sizeof(name));
-		g->map_globals[i] = define_map(g, name, md->bpf_type, md->max_entries,
-					       md->key_size, md->value_size);
+		g->map_globals[i] = define_map(g, name, md->bpf_type, md->max_entries, md->key_size,
+					       md->value_size);
 	}
 	g->rb = define_map(g, PROG_RINGBUF_MAP, BPF_MAP_TYPE_RINGBUF, p->ringbuf_size, 0, 0);
 	g->stats = define_map(g, PROG_STATS_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, STAT__COUNT, 4, 8);
@@ -169,19 +169,52 @@ static void alloc_vars(struct cg *g, struct node *n)
 
 /* ---- driver ---- */
 
+struct diag_ctx {
+	struct cg *g;
+	const struct ast *ast;
+	char last_fn[64]; /* LLVM may report the same function twice */
+};
+
+/* The probe whose BPF function is `fn` ("probe3"), for a located message. */
+static const struct node *probe_of_function(const struct ast *ast, const char *fn)
+{
+	for (const struct node *n = ast->root ? ast->root->a : NULL; n; n = n->next) {
+		const struct prog_desc *pd = n->kind == N_PROBE ? n->sema : NULL;
+		if (pd && pd->func_name && !strcmp(pd->func_name, fn))
+			return n;
+	}
+	return NULL;
+}
+
 static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
 {
-	struct cg *g = arg;
+	struct diag_ctx *dc = arg;
+	struct cg *g = dc->g;
 
 	if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
 		return;
 	char *msg = LLVMGetDiagInfoDescription(di);
-	if (strstr(msg, "stack limit"))
-		diag_error_hint(g->d, NULL,
-				"use fewer or smaller strings and tuples in one probe",
-				"the program needs more than the 512 bytes of BPF stack: %s", msg);
-	else
-		diag_error(g->d, NULL, "LLVM: %s", msg);
+	char fn[64] = "";
+	const char *in = strstr(msg, "in function ");
+	const struct node *probe = NULL;
+
+	if (in && sscanf(in, "in function %*s %*s %63[^ (]", fn) != 1)
+		sscanf(in, "in function %63[^ (]", fn);
+	if (*fn)
+		probe = probe_of_function(dc->ast, fn);
+	if (strstr(msg, "stack limit")) {
+		if (!*fn || strcmp(fn, dc->last_fn)) {
+			const struct span *loc = probe && probe->a ? &probe->a->loc : NULL;
+			diag_error_hint(g->d, loc,
+					"use fewer or smaller strings, tuples and map keys in one "
+					"probe, or split the work across probes",
+					"this probe needs more than the 512 bytes of BPF stack "
+					"that the kernel allows");
+		}
+	} else {
+		diag_error(g->d, probe ? &probe->loc : NULL, "LLVM: %s", msg);
+	}
+	snprintf(dc->last_fn, sizeof(dc->last_fn), "%s", fn);
 	LLVMDisposeMessage(msg);
 }
 
@@ -190,6 +223,7 @@ static bool targets_ready;
 int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const struct cg_opts *opts)
 {
 	struct cg g = {.prog = prog, .d = d};
+	struct diag_ctx dc = {.g = &g, .ast = ast};
 	char *err = NULL;
 	int ret = -1;
 
@@ -201,7 +235,7 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 		targets_ready = true;
 	}
 	g.ctx = LLVMContextCreate();
-	LLVMContextSetDiagnosticHandler(g.ctx, diag_handler, &g);
+	LLVMContextSetDiagnosticHandler(g.ctx, diag_handler, &dc);
 	g.mod = LLVMModuleCreateWithNameInContext("sonde", g.ctx);
 	LLVMSetTarget(g.mod, "bpfel");
 	LLVMSetDataLayout(g.mod, "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128");
@@ -259,9 +293,9 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 		LLVMDisposeMessage(err);
 		goto out;
 	}
-	LLVMTargetMachineRef tm = LLVMCreateTargetMachine(target, "bpfel", "v3", "",
-							  LLVMCodeGenLevelDefault, LLVMRelocDefault,
-							  LLVMCodeModelDefault);
+	LLVMTargetMachineRef tm =
+		LLVMCreateTargetMachine(target, "bpfel", "v3", "", LLVMCodeGenLevelDefault,
+					LLVMRelocDefault, LLVMCodeModelDefault);
 	/*
 	 * A short scalar pipeline through the legacy pass manager: it makes
 	 * the same code as -O2 for probe bodies (no loops or calls to inline)
