@@ -23,6 +23,7 @@ packages=(
 	libtinfo-dev libxml2-dev libz3-dev
 	python3
 	bpftool   # tests count the BPF programs left in the kernel
+	clang libclang-rt-14-dev  # the libFuzzer target (tests/fuzz)
 	bpftrace  # only for bench/bench.sh
 )
 
