@@ -206,8 +206,41 @@ static int run_special(struct rt *rt, bool begin)
 	return rc;
 }
 
+/*
+ * A load failure; when the verifier named a script line, show it located
+ * (from its first non-blank column to its end) with the advice.
+ */
+static void report_load_error(const struct rt *rt, const struct source *src, const char *msg)
+{
+	size_t len = 0;
+	const char *p = src->text, *end = src->text + src->len;
+
+	for (int l = 1; rt->fail_line > 0 && l < rt->fail_line && p; l++)
+		p = memchr(p, '\n', (size_t)(end - p)), p = p ? p + 1 : NULL;
+	if (rt->fail_line <= 0 || !p || p > end) {
+		fprintf(stderr, "ERROR: %s\n", msg);
+		if (rt->fail_hint)
+			fprintf(stderr, "HINT: %s\n", rt->fail_hint);
+		return;
+	}
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	int first = 0, last = (int)len;
+	while (first < last && (p[first] == ' ' || p[first] == '\t'))
+		first++;
+	while (last > first && (p[last - 1] == ' ' || p[last - 1] == '\t' || p[last - 1] == '\r'))
+		last--;
+	struct span sp = {rt->fail_line, first + 1, rt->fail_line, last + 1};
+	struct strbuf sb;
+
+	sb_init(&sb);
+	diag_render(&sb, src, &sp, "ERROR", msg, rt->fail_hint);
+	fputs(sb.buf ? sb.buf : "", stderr);
+	sb_free(&sb);
+}
+
 /* Load, attach, trace, report. Returns the exit status. */
-static int run(struct program *prog, const struct options *o)
+static int run(struct program *prog, const struct options *o, const struct source *src)
 {
 	struct rt rt = {.prog = prog, .debug_libbpf = o->d_libbpf, .debug_verifier = o->d_verifier};
 	struct vec links = {0};
@@ -222,7 +255,7 @@ static int run(struct program *prog, const struct options *o)
 		goto out;
 	}
 	if (rt_load(&rt, out, &err)) {
-		fprintf(stderr, "ERROR: %s\n", err.buf);
+		report_load_error(&rt, src, err.buf);
 		goto out;
 	}
 	if (rt.cfg_fd >= 0) {
@@ -380,7 +413,7 @@ int driver_main(int argc, char **argv)
 		goto fail;
 	if (o.emit_elf)
 		write_file(o.emit_elf, prog.elf, prog.elf_size);
-	status = run(&prog, &o);
+	status = run(&prog, &o, &src);
 	goto done;
 fail:
 	diag_flush(&d, stderr);

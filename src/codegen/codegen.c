@@ -84,6 +84,29 @@ static void define_maps(struct cg *g)
 
 static void alloc_vars(struct cg *g, struct node *n);
 
+/*
+ * For the tests of the verifier-failure path only: with
+ * SONDE_TEST_BAD_ACCESS=1 in the environment, every probe ends with a read
+ * far outside its context, located at its last statement, which any
+ * verifier rejects.
+ */
+static void test_bad_access(struct cg *g, struct node *probe)
+{
+	const char *e = getenv("SONDE_TEST_BAD_ACCESS");
+	struct node *last = probe->c ? probe->c->a : NULL;
+
+	if (!e || strcmp(e, "1") || !LLVMGetInsertBlock(g->b) ||
+	    LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
+		return;
+	while (last && last->next)
+		last = last->next;
+	cg_loc(g, last);
+	LLVMValueRef off = LLVMConstInt(g->i64, 1 << 16, 0);
+	LLVMValueRef p = LLVMBuildGEP2(g->b, g->i8, g->ctx_arg, &off, 1, "bad");
+	LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, p, "bad_val");
+	LLVMSetVolatile(v, 1);
+}
+
 static void define_probe(struct cg *g, struct node *probe)
 {
 	struct prog_desc *pd = probe->sema;
@@ -129,6 +152,7 @@ static void define_probe(struct cg *g, struct node *probe)
 		LLVMPositionBuilderAtEnd(g->b, yes);
 	}
 	cg_block_stmts(g, probe->c);
+	test_bad_access(g, probe);
 	LLVMBuildRet(g->b, cg_const(g, 0));
 	free(g->vars);
 	g->vars = NULL;

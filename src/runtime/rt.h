@@ -25,6 +25,10 @@ struct rt {
 	bool in_end; /* END is running: print its events even after exit() */
 	uint64_t lost_reported;
 	bool debug_libbpf, debug_verifier;
+	/* After a verifier rejection: the script line that failed (0 if not
+	 * known) and one sentence of advice (NULL if none). */
+	int fail_line;
+	const char *fail_hint;
 };
 
 /* Open prog->elf, resolve map fds into the map descriptors, load into the kernel. */
