@@ -9,15 +9,15 @@ static LLVMValueRef map_global(struct cg *g, struct node *map)
 	return g->map_globals[((struct map_desc *)map->sema)->id];
 }
 
-/* Update and count a failure (a full map) in the statistics. */
-static void update_counted(struct cg *g, LLVMValueRef map, LLVMValueRef key, LLVMValueRef val)
+/* Update and count a failure (a full map) in the map's statistics slot. */
+void cg_update_counted(struct cg *g, const struct map_desc *md, LLVMValueRef key, LLVMValueRef val)
 {
-	LLVMValueRef rc = cg_map_update(g, map, key, val, BPF_ANY);
+	LLVMValueRef rc = cg_map_update(g, g->map_globals[md->id], key, val, BPF_ANY);
 	LLVMBasicBlockRef bad = cg_block(g, "upd_fail"), ok = cg_block(g, "upd_ok");
 
 	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, rc, cg_const(g, 0), ""), bad, ok);
 	LLVMPositionBuilderAtEnd(g->b, bad);
-	cg_stat_inc(g, STAT_MAP_FULL);
+	cg_stat_inc(g, PROG_STAT_MAP_FULL(md->id));
 	LLVMBuildBr(g->b, ok);
 	LLVMPositionBuilderAtEnd(g->b, ok);
 }
@@ -129,7 +129,8 @@ static LLVMValueRef hist_bucket(struct cg *g, LLVMValueRef v, int k)
 		l = LLVMBuildOr(b, l, amt, "");
 	}
 	LLVMValueRef shift = LLVMBuildSub(b, l, cg_const(g, k), "");
-	LLVMValueRef sub = LLVMBuildAnd(b, LLVMBuildLShr(b, v, shift, ""), cg_const(g, sub_n - 1), "");
+	LLVMValueRef sub =
+		LLVMBuildAnd(b, LLVMBuildLShr(b, v, shift, ""), cg_const(g, sub_n - 1), "");
 	LLVMValueRef big = LLVMBuildAdd(
 		b, cg_const(g, 1 + sub_n),
 		LLVMBuildAdd(b, LLVMBuildMul(b, shift, cg_const(g, sub_n), ""), sub, ""), "");
@@ -146,8 +147,8 @@ static LLVMValueRef lhist_bucket(struct cg *g, LLVMValueRef v, const struct map_
 	int64_t nb = agg_lhist_nbuckets(md->lhist_min, md->lhist_max, md->lhist_step);
 	/* v is within [min, max) here when used; offset is non-negative */
 	LLVMValueRef off = LLVMBuildSub(b, v, cg_const(g, md->lhist_min), "");
-	LLVMValueRef mid = LLVMBuildAdd(
-		b, LLVMBuildUDiv(b, off, cg_const(g, md->lhist_step), ""), cg_const(g, 1), "");
+	LLVMValueRef mid = LLVMBuildAdd(b, LLVMBuildUDiv(b, off, cg_const(g, md->lhist_step), ""),
+					cg_const(g, 1), "");
 	LLVMValueRef under = LLVMBuildICmp(b, LLVMIntSLT, v, cg_const(g, md->lhist_min), "");
 	LLVMValueRef over = LLVMBuildICmp(b, LLVMIntSGE, v, cg_const(g, md->lhist_max), "");
 	LLVMValueRef r = LLVMBuildSelect(b, over, cg_const(g, nb - 1), mid, "");
@@ -171,8 +172,8 @@ void cg_agg_assign(struct cg *g, struct node *map, struct node *call)
 		key = cg_alloca(g, ukey + 8, "hkey");
 		if (md->key)
 			cg_store_as(g, key, cg_expr(g, map->a), md->key);
-		LLVMValueRef bucket =
-			md->agg == AGG_HIST ? hist_bucket(g, x, md->hist_k) : lhist_bucket(g, x, md);
+		LLVMValueRef bucket = md->agg == AGG_HIST ? hist_bucket(g, x, md->hist_k)
+							  : lhist_bucket(g, x, md);
 		cg_store_int(g, cg_gep(g, key, ukey), bucket, 8);
 		x = cg_const(g, 1);
 	} else {
@@ -239,7 +240,7 @@ void cg_agg_assign(struct cg *g, struct node *map, struct node *call)
 		cg_store_int(g, init, x, 8);
 		break;
 	}
-	update_counted(g, mg, key, init);
+	cg_update_counted(g, md, key, init);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
@@ -275,7 +276,7 @@ static void assign(struct cg *g, struct node *n)
 		LLVMValueRef key = cg_map_key(g, lv, 0);
 		LLVMValueRef val = cg_alloca(g, md->value_size, "val");
 		cg_store_as(g, val, v, md->value);
-		update_counted(g, map_global(g, lv), key, val);
+		cg_update_counted(g, md, key, val);
 		break;
 	}
 	default:

@@ -190,5 +190,7 @@ void rt_close(struct rt *rt)
 	if (rt->obj)
 		bpf_object__close(rt->obj);
 	rt->obj = NULL;
+	free(rt->full_reported);
+	rt->full_reported = NULL;
 	sb_free(&libbpf_log);
 }
