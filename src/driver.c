@@ -42,26 +42,26 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "USAGE:\n"
-		   "    sonde [options] FILE [ARGS...]\n"
-		   "    sonde [options] -e 'program' [ARGS...]\n"
-		   "\n"
-		   "OPTIONS:\n"
-		   "    -e PROGRAM         run PROGRAM (FILE '-' reads the program from stdin)\n"
-		   "    -o, --output FILE  write tracing output to FILE instead of stdout\n"
-		   "    -q, --quiet        do not print the 'Attached N probes' line\n"
-		   "    -d, --debug STAGE  dump a stage: tokens, ast, ir, ir-opt, libbpf, "
-		   "verifier, all\n"
-		   "    --dry-run          compile, load and attach, then exit without tracing\n"
-		   "    --emit-elf FILE    write the generated BPF ELF object to FILE\n"
-		   "    --emit-llvm FILE   write the optimised LLVM IR to FILE\n"
-		   "    --verify-llvm-ir   verify the generated LLVM IR (always done)\n"
-		   "    -h, --help         show this help and exit\n"
-		   "    -V, --version      print the version and exit\n"
-		   "\n"
-		   "EXAMPLES:\n"
-		   "    sonde -e 'BEGIN { printf(\"hello\\n\"); exit(); }'\n"
-		   "    sonde -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'\n");
+	fprintf(f,
+		"USAGE:\n"
+		"    sonde [options] FILE [ARGS...]\n"
+		"    sonde [options] -e 'program' [ARGS...]\n"
+		"\n"
+		"OPTIONS:\n"
+		"    -e PROGRAM         run PROGRAM (FILE '-' reads the program from stdin)\n"
+		"    -o, --output FILE  write tracing output to FILE instead of stdout\n"
+		"    -q, --quiet        do not print the 'Attached N probes' line\n"
+		"    -d, --debug STAGE  dump a stage: tokens, ast, ir, ir-opt, libbpf, verifier, all\n"
+		"    --dry-run          compile, load and attach, then exit without tracing\n"
+		"    --emit-elf FILE    write the generated BPF ELF object to FILE\n"
+		"    --emit-llvm FILE   write the optimised LLVM IR to FILE\n"
+		"    --verify-llvm-ir   verify the generated LLVM IR (always done)\n"
+		"    -h, --help         show this help and exit\n"
+		"    -V, --version      print the version and exit\n"
+		"\n"
+		"EXAMPLES:\n"
+		"    sonde -e 'BEGIN { printf(\"hello\\n\"); exit(); }'\n"
+		"    sonde -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'\n");
 }
 
 static int parse_debug(struct options *o, const char *arg)
@@ -159,8 +159,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 	}
 	if (!o->prog_text) {
 		if (optind >= argc) {
-			fprintf(stderr,
-				"ERROR: no program given: use -e 'program' or a script file\n");
+			fprintf(stderr, "ERROR: no program given: use -e 'program' or a script file\n");
 			usage(stderr);
 			return -1;
 		}

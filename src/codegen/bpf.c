@@ -162,7 +162,8 @@ void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct t
 		for (int i = 0; i < to->nfields && i < t->nfields; i++) {
 			struct cg_val f = cg_load_as(g, cg_gep(g, v.v, t->fields[i].offset),
 						     t->fields[i].type);
-			cg_store_as(g, cg_gep(g, dst, to->fields[i].offset), f, to->fields[i].type);
+			cg_store_as(g, cg_gep(g, dst, to->fields[i].offset), f,
+				    to->fields[i].type);
 		}
 		return;
 	default:

@@ -60,8 +60,7 @@ void cg_stat_inc(struct cg *g, int stat);
 /* Map update (BPF_ANY); a failure (the map is full) counts in PROG_STAT_MAP_FULL(md->id). */
 void cg_update_counted(struct cg *g, const struct map_desc *md, LLVMValueRef key, LLVMValueRef val);
 LLVMBasicBlockRef cg_block(struct cg *g, const char *name);
-/* Write v (of type t) into memory at dst laid out as type `to` (normalising ints, padding strings).
- */
+/* Write v (of type t) into memory at dst laid out as type `to` (normalising ints, padding strings). */
 void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct type *to);
 /* Read a value of type t stored at p. */
 struct cg_val cg_load_as(struct cg *g, LLVMValueRef p, const struct type *t);

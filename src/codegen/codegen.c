@@ -46,9 +46,9 @@ static LLVMValueRef define_map(struct cg *g, const char *name, uint32_t type, ui
 							   i * 64, 0, di_uint_ptr(g, vals[i]));
 		ptrs[i] = g->ptr;
 	}
-	LLVMMetadataRef st =
-		LLVMDIBuilderCreateStructType(g->di, g->di_cu, "", 0, g->di_file, 0, n * 64, 64, 0,
-					      NULL, members, n, 0, NULL, "", 0);
+	LLVMMetadataRef st = LLVMDIBuilderCreateStructType(g->di, g->di_cu, "", 0, g->di_file, 0,
+							   n * 64, 64, 0, NULL, members, n, 0,
+							   NULL, "", 0);
 	LLVMTypeRef ty = LLVMStructTypeInContext(g->ctx, ptrs, n, 0);
 	LLVMValueRef gv = LLVMAddGlobal(g->mod, ty, name);
 	LLVMSetInitializer(gv, LLVMConstNull(ty));
@@ -72,8 +72,8 @@ static void define_maps(struct cg *g)
 	for (size_t i = 0; i < p->maps.n; i++) {
 		struct map_desc *md = p->maps.v[i];
 		codegen_map_symbol(md->id, name, sizeof(name));
-		g->map_globals[i] = define_map(g, name, md->bpf_type, md->max_entries, md->key_size,
-					       md->value_size);
+		g->map_globals[i] = define_map(g, name, md->bpf_type, md->max_entries,
+					       md->key_size, md->value_size);
 	}
 	g->rb = define_map(g, PROG_RINGBUF_MAP, BPF_MAP_TYPE_RINGBUF, p->ringbuf_size, 0, 0);
 	g->stats = define_map(g, PROG_STATS_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
@@ -318,9 +318,9 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 		LLVMDisposeMessage(err);
 		goto out;
 	}
-	LLVMTargetMachineRef tm =
-		LLVMCreateTargetMachine(target, "bpfel", "v3", "", LLVMCodeGenLevelDefault,
-					LLVMRelocDefault, LLVMCodeModelDefault);
+	LLVMTargetMachineRef tm = LLVMCreateTargetMachine(target, "bpfel", "v3", "",
+							  LLVMCodeGenLevelDefault, LLVMRelocDefault,
+							  LLVMCodeModelDefault);
 	/*
 	 * A short scalar pipeline through the legacy pass manager: it makes
 	 * the same code as -O2 for probe bodies (no loops or calls to inline)

@@ -38,27 +38,27 @@ struct map_desc {
 	const char *name; /* "@x", "@" */
 	int id;
 	enum agg_kind agg;
-	const struct type *key;	  /* user key type; NULL for a scalar map */
+	const struct type *key;   /* user key type; NULL for a scalar map */
 	const struct type *value; /* AGG_NONE: the stored value type */
-	uint32_t key_size;	  /* BPF key size (scalar maps use a u64 0 key) */
-	uint32_t value_size;	  /* BPF value size (per CPU for per-CPU maps) */
-	uint32_t bpf_type;	  /* BPF_MAP_TYPE_* */
+	uint32_t key_size;        /* BPF key size (scalar maps use a u64 0 key) */
+	uint32_t value_size;      /* BPF value size (per CPU for per-CPU maps) */
+	uint32_t bpf_type;        /* BPF_MAP_TYPE_* */
 	uint32_t max_entries;
 	bool percpu;
-	int hist_k;				  /* hist(n, k) */
+	int hist_k;                             /* hist(n, k) */
 	int64_t lhist_min, lhist_max, lhist_step; /* lhist(n, min, max, step) */
-	int fd;					  /* runtime: map fd */
+	int fd;                                 /* runtime: map fd */
 };
 
 enum event_kind {
-	EV_PRINTF,	/* fmt, args */
-	EV_PRINT_MAP,	/* map_id, top, div */
+	EV_PRINTF,      /* fmt, args */
+	EV_PRINT_MAP,   /* map_id, top, div */
 	EV_PRINT_VALUE, /* args[0] is the value */
-	EV_TIME,	/* fmt (strftime) */
-	EV_EXIT,	/* args[0] is the int64 exit code */
-	EV_CLEAR,	/* map_id */
-	EV_ZERO,	/* map_id */
-	EV_DELETE_ALL,	/* unused placeholder for future */
+	EV_TIME,        /* fmt (strftime) */
+	EV_EXIT,        /* args[0] is the int64 exit code */
+	EV_CLEAR,       /* map_id */
+	EV_ZERO,        /* map_id */
+	EV_DELETE_ALL,  /* unused placeholder for future */
 };
 
 struct event_arg {
@@ -99,8 +99,8 @@ struct prog_desc {
 
 /* Names of the internal maps that the runtime knows. */
 #define PROG_RINGBUF_MAP "sonde_rb"
-#define PROG_STATS_MAP	 "sonde_stats" /* per-CPU u64 counters: enum prog_stat */
-#define PROG_CFG_MAP	 "sonde_cfg"   /* array[1] of struct prog_cfg */
+#define PROG_STATS_MAP "sonde_stats" /* per-CPU u64 counters: enum prog_stat */
+#define PROG_CFG_MAP "sonde_cfg"     /* array[1] of struct prog_cfg */
 
 enum prog_stat {
 	STAT_LOST_EVENTS,
@@ -116,9 +116,9 @@ struct prog_cfg {
 
 struct program {
 	struct arena arena;
-	struct vec maps;	/* struct map_desc * */
-	struct vec events;	/* struct event_desc * */
-	struct vec progs;	/* struct prog_desc * */
+	struct vec maps;        /* struct map_desc * */
+	struct vec events;      /* struct event_desc * */
+	struct vec progs;       /* struct prog_desc * */
 	struct vec probe_names; /* char *: `probe` builtin values (BPF cookie index) */
 	uint32_t ringbuf_size;
 	/* Filled by codegen. */

@@ -137,8 +137,7 @@ int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
 	rc = bpf_object__load(rt->obj);
 	if (rc) {
 		if (rc == -EPERM)
-			sb_printf(err,
-				  "loading BPF programs needs root (or CAP_BPF and CAP_PERFMON)");
+			sb_printf(err, "loading BPF programs needs root (or CAP_BPF and CAP_PERFMON)");
 		else
 			explain_load_failure(rt, err, rc);
 		if (rt->debug_verifier && libbpf_log.buf)

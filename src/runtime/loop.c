@@ -134,8 +134,7 @@ void rt_report_losses(struct rt *rt)
 	uint64_t lost = stat_sum(rt, STAT_LOST_EVENTS);
 
 	if (lost > rt->lost_reported) {
-		fprintf(stderr, "Lost %llu events\n",
-			(unsigned long long)(lost - rt->lost_reported));
+		fprintf(stderr, "Lost %llu events\n", (unsigned long long)(lost - rt->lost_reported));
 		rt->lost_reported = lost;
 	}
 	if (rt->stats_fd >= 0)
