@@ -72,7 +72,12 @@ static int on_event(void *ctx, void *data, size_t size)
 		break;
 	}
 	sb_free(&sb);
-	fflush(rt->out.f);
+	/*
+	 * libbpf consumes until the buffer is empty, which under a steady
+	 * load is never: stop after this record when the loop must end.
+	 */
+	if (rt->stop && (*rt->stop || rt->exit_requested))
+		return -EINTR;
 	return 0;
 }
 
@@ -145,12 +150,17 @@ int rt_loop(struct rt *rt, volatile int *stop)
 {
 	if (rb_open(rt))
 		return -1;
+	rt->stop = stop;
 	while (!*stop && !rt->exit_requested) {
 		int rc = ring_buffer__poll(rt->rb, 200);
-		if (rc < 0 && rc != -EINTR)
+		fflush(rt->out.f); /* once per batch, not per record */
+		if (rc < 0 && rc != -EINTR) {
+			rt->stop = NULL;
 			return -1;
+		}
 		rt_report_losses(rt);
 	}
+	rt->stop = NULL;
 	return 0;
 }
 
@@ -158,4 +168,5 @@ void rt_drain(struct rt *rt)
 {
 	if (rb_open(rt) == 0)
 		ring_buffer__consume(rt->rb);
+	fflush(rt->out.f);
 }
