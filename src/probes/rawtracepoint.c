@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -25,12 +26,17 @@ static struct btf *vmlinux_btf(struct strbuf *err)
 
 	if (btf)
 		return btf;
+	/* libbpf would print its own complaint: our sentence says it all. */
+	libbpf_print_fn_t old = libbpf_set_print(NULL);
 	btf = btf__load_vmlinux_btf();
-	if (!btf) {
-		e = errno;
+	e = errno;
+	libbpf_set_print(old);
+	if (!btf && access("/sys/kernel/btf/vmlinux", F_OK))
+		sb_printf(err, "raw tracepoints need the kernel's BTF, and this kernel has none "
+			       "(/sys/kernel/btf/vmlinux is missing: CONFIG_DEBUG_INFO_BTF)");
+	else if (!btf)
 		sb_printf(err, "cannot load the kernel BTF to find raw tracepoints: %s",
 			  strerror(e));
-	}
 	return btf;
 }
 
