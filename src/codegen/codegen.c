@@ -7,14 +7,17 @@
  */
 #include "codegen/cg.h"
 
+#include <elf.h>
 #include <linux/bpf.h>
 #include <llvm-c/Analysis.h>
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/InstCombine.h>
 #include <llvm-c/Transforms/Scalar.h>
 #include <llvm-c/Transforms/Utils.h>
 #include <string.h>
+#include <unistd.h>
 
 void codegen_map_symbol(int id, char *buf, size_t len)
 {
@@ -243,6 +246,85 @@ static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
 	LLVMDisposeMessage(msg);
 }
 
+/*
+ * The kernel refuses a program of more than 1,000,000 instructions
+ * (BPF_COMPLEXITY_LIMIT_INSNS) after a long wait: find it here, from the
+ * sizes of the function symbols in the object, and say which probe.
+ */
+#define MAX_PROG_INSNS 1000000
+
+static void check_prog_sizes(const struct ast *ast, const unsigned char *elf, size_t len,
+			     struct diag *d)
+{
+	const Elf64_Ehdr *eh = (const void *)elf;
+
+	if (len < sizeof(*eh) || eh->e_shoff > len ||
+	    (len - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum)
+		return;
+	const Elf64_Shdr *sh = (const void *)(elf + eh->e_shoff);
+	for (int i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum ||
+		    sh[i].sh_offset > len || sh[i].sh_size > len - sh[i].sh_offset)
+			continue;
+		const Elf64_Shdr *strs = &sh[sh[i].sh_link];
+		const Elf64_Sym *sym = (const void *)(elf + sh[i].sh_offset);
+		size_t n = sh[i].sh_size / sizeof(*sym);
+		for (size_t j = 0; j < n; j++) {
+			uint64_t insns = sym[j].st_size / 8;
+			if (ELF64_ST_TYPE(sym[j].st_info) != STT_FUNC || insns <= MAX_PROG_INSNS ||
+			    strs->sh_offset + sym[j].st_name >= len)
+				continue;
+			const char *name = (const char *)elf + strs->sh_offset + sym[j].st_name;
+			const struct node *probe = probe_of_function(ast, name);
+			diag_error_hint(d, probe && probe->a ? &probe->a->loc : NULL,
+					"split the work across several probes",
+					"this probe compiles to %llu BPF instructions, more than the "
+					"kernel's limit of %d",
+					(unsigned long long)insns, MAX_PROG_INSNS);
+		}
+	}
+}
+
+/*
+ * LLVM aborts on some limits of the BPF target (a jump farther than 32767
+ * instructions: "Branch target out of insn range"). Nothing is loaded yet,
+ * so say it in one sentence and leave without a core dump.
+ */
+static void fatal_handler(const char *reason)
+{
+	fprintf(stderr,
+		"ERROR: a probe is too large for BPF (LLVM: %s)\nHINT: split the work across "
+		"several probes\n",
+		reason);
+	fflush(stderr);
+	_exit(1);
+}
+
+/* A located error for probes that certainly exceed BPF's 32767-instruction jump range. */
+#define MAX_IR_INSNS 32767
+
+static void check_ir_sizes(struct cg *g, const struct ast *ast)
+{
+	for (LLVMValueRef fn = LLVMGetFirstFunction(g->mod); fn; fn = LLVMGetNextFunction(fn)) {
+		long n = 0;
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+			     in = LLVMGetNextInstruction(in))
+				n++;
+		if (n <= MAX_IR_INSNS)
+			continue;
+		size_t len;
+		const char *name = LLVMGetValueName2(fn, &len);
+		const struct node *probe = probe_of_function(ast, name);
+		diag_error_hint(g->d, probe && probe->a ? &probe->a->loc : NULL,
+				"split the work across several probes",
+				"this probe is too large for BPF (%ld instructions before code "
+				"generation; jumps reach 32767)",
+				n);
+	}
+}
+
 static bool targets_ready;
 
 int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const struct cg_opts *opts)
@@ -257,6 +339,7 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 		LLVMInitializeBPFTarget();
 		LLVMInitializeBPFTargetMC();
 		LLVMInitializeBPFAsmPrinter();
+		LLVMInstallFatalErrorHandler(fatal_handler);
 		targets_ready = true;
 	}
 	g.ctx = LLVMContextCreate();
@@ -346,6 +429,11 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 	}
 	if (opts && opts->emit_llvm)
 		LLVMPrintModuleToFile(g.mod, opts->emit_llvm, NULL);
+	check_ir_sizes(&g, ast);
+	if (diag_errors(d)) {
+		LLVMDisposeTargetMachine(tm);
+		goto out;
+	}
 	LLVMMemoryBufferRef buf = NULL;
 	if (LLVMTargetMachineEmitToMemoryBuffer(tm, g.mod, LLVMObjectFile, &err, &buf)) {
 		diag_error(d, NULL, "LLVM could not emit BPF: %s", err);
@@ -362,6 +450,9 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 	prog->elf = xmalloc(prog->elf_size);
 	memcpy(prog->elf, LLVMGetBufferStart(buf), prog->elf_size);
 	LLVMDisposeMemoryBuffer(buf);
+	check_prog_sizes(ast, prog->elf, prog->elf_size, d);
+	if (diag_errors(d))
+		goto out;
 	ret = 0;
 out:
 	free(g.map_globals);

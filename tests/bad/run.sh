@@ -93,6 +93,11 @@ gen 'print("BEGIN { " + "@x[%s] = 1; " % ",".join(["1"] * 10000) + "}")' wide_ke
 check wide_key.bt 1 "$work/wide_key.bt"
 gen 'print("BEGIN { printf(\"%d\", " + ", ".join(["1"] * 100000) + "); }")' many_args.bt
 check many_args.bt 1 "$work/many_args.bt"
+# Too large for BPF: caught before LLVM (located), and by LLVM's fatal error.
+gen 'print("tracepoint:syscalls:sys_enter_getpid { " + "".join("@a[%d] = pid + %d; " % (i, i) for i in range(2000)) + "}")' too_large.bt
+check too_large.bt 1 "$work/too_large.bt"
+gen 'print("tracepoint:syscalls:sys_enter_getpid { " + "".join("@a[%d] = pid + %d; " % (i, i) for i in range(1500)) + "}")' too_large_llvm.bt
+check too_large_llvm.bt 0 "$work/too_large_llvm.bt"
 mkdir "$work/a_directory.bt"
 check directory 0 "$work/a_directory.bt"
 check missing_file 0 "$work/no/such/file.bt"
