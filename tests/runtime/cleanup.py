@@ -98,13 +98,14 @@ def max_map_id():
     return max([o["id"] for o in bpftool("map")] or [0])
 
 
-def run_case(name, prog, action, expect_rc):
+def run_case(name, prog, action, expect_rc, env=None):
     global since_map_id
     since = int(time.time()) - 1
     since_map_id = max_map_id()
     events_before = probe_events()
     p = subprocess.Popen([SONDE, "-e", prog], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True)
+                         stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, **(env or {})))
     if action:
         # wait for "Attached", then act
         line = p.stderr.readline()
@@ -148,12 +149,14 @@ CASES = [
      "tracepoint:syscalls:sys_enter_getpid { @n = count(); }\n"
      "profile:hz:2000000000 { @p = count(); }", None, 1),
     ("compile error", "BEGIN { @x = 1; @x = \"s\"; }", None, 1),
+    ("verifier rejection", PROGS, None, 1, {"SONDE_TEST_BAD_ACCESS": "1"}),
 ]
 
 since_map_id = 0
 failed = 0
-for name, prog, action, rc in CASES:
-    why = run_case(name, prog, action, rc)
+for case in CASES:
+    name = case[0]
+    why = run_case(*case)
     print("%s %s%s" % ("FAIL" if why else "PASS", name, ": " + why if why else ""))
     failed += bool(why)
 print("%d passed, %d failed" % (len(CASES) - failed, failed))
