@@ -29,6 +29,7 @@ struct options {
 	const char *output;
 	const char *emit_elf, *emit_llvm;
 	bool quiet, dry_run, verify_ir;
+	bool helper_warnings; /* -k */
 	bool d_tokens, d_ast, d_ir, d_ir_opt, d_libbpf, d_verifier;
 };
 
@@ -51,6 +52,7 @@ static void usage(FILE *f)
 		"    -e PROGRAM         run PROGRAM (FILE '-' reads the program from stdin)\n"
 		"    -o, --output FILE  write tracing output to FILE instead of stdout\n"
 		"    -q, --quiet        do not print the 'Attached N probes' line\n"
+		"    -k                 warn about failed helper calls (reads), by script location\n"
 		"    -d, --debug STAGE  dump a stage: tokens, ast, ir, ir-opt, libbpf, verifier, all\n"
 		"    --dry-run          compile, load and attach, then exit without tracing\n"
 		"    --emit-elf FILE    write the generated BPF ELF object to FILE\n"
@@ -114,7 +116,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 	int c;
 
 	opterr = 0; /* our own message below, in the ERROR: format */
-	while ((c = getopt_long(argc, argv, "+e:ho:qd:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:ho:qd:Vk", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			o->prog_text = optarg;
@@ -127,6 +129,9 @@ static int parse_options(struct options *o, int argc, char **argv)
 			exit(0);
 		case 'q':
 			o->quiet = true;
+			break;
+		case 'k':
+			o->helper_warnings = true;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -242,6 +247,8 @@ static void report_load_error(const struct rt *rt, const struct source *src, con
 static int run(struct program *prog, const struct options *o, const struct source *src)
 {
 	struct rt rt = {.prog = prog, .debug_libbpf = o->d_libbpf, .debug_verifier = o->d_verifier};
+
+	rt.helper_warnings = o->helper_warnings;
 	struct vec links = {0};
 	struct strbuf err;
 	FILE *out = stdout;

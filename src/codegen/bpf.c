@@ -197,3 +197,25 @@ void cg_loc(struct cg *g, const struct node *n)
 		g->ctx, (unsigned)n->loc.first_line, (unsigned)n->loc.first_column, g->di_sp, NULL);
 	LLVMSetCurrentDebugLocation2(g->b, loc);
 }
+
+void cg_count_failure(struct cg *g, LLVMValueRef rc, const struct node *n, const char *what)
+{
+	struct program *p = g->prog;
+
+	if (p->helper_sites.n >= PROG_MAX_HELPER_SITES)
+		return;
+	struct helper_site *site = arena_alloc(&p->arena, sizeof(*site));
+	char where[512];
+	snprintf(where, sizeof(where), "%.400s:%d:%d", g->d->src ? g->d->src->name : "?",
+		 n->loc.first_line, n->loc.first_column);
+	site->where = arena_strdup(&p->arena, where);
+	site->what = arena_strdup(&p->arena, what);
+	vec_push(&p->helper_sites, site);
+
+	LLVMBasicBlockRef bad = cg_block(g, "helper_fail"), ok = cg_block(g, "helper_ok");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntSLT, rc, cg_const(g, 0), ""), bad, ok);
+	LLVMPositionBuilderAtEnd(g->b, bad);
+	cg_stat_inc(g, PROG_STAT_HELPER(p, (int)p->helper_sites.n - 1));
+	LLVMBuildBr(g->b, ok);
+	LLVMPositionBuilderAtEnd(g->b, ok);
+}

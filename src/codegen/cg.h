@@ -57,6 +57,8 @@ LLVMValueRef cg_map_update(struct cg *g, LLVMValueRef map, LLVMValueRef key, LLV
 LLVMValueRef cg_map_delete(struct cg *g, LLVMValueRef map, LLVMValueRef key);
 /* Bump one of the per-CPU statistics counters (enum prog_stat). */
 void cg_stat_inc(struct cg *g, int stat);
+/* Count rc < 0 of a helper call at n in its own site counter (PROG_STAT_HELPER). */
+void cg_count_failure(struct cg *g, LLVMValueRef rc, const struct node *n, const char *what);
 /* Map update (BPF_ANY); a failure (the map is full) counts in PROG_STAT_MAP_FULL(md->id). */
 void cg_update_counted(struct cg *g, const struct map_desc *md, LLVMValueRef key, LLVMValueRef val);
 LLVMBasicBlockRef cg_block(struct cg *g, const char *name);

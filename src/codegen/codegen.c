@@ -80,7 +80,7 @@ static void define_maps(struct cg *g)
 	}
 	g->rb = define_map(g, PROG_RINGBUF_MAP, BPF_MAP_TYPE_RINGBUF, p->ringbuf_size, 0, 0);
 	g->stats = define_map(g, PROG_STATS_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
-			      STAT__COUNT + (uint32_t)p->maps.n, 4, 8);
+			      STAT__COUNT + (uint32_t)p->maps.n + PROG_MAX_HELPER_SITES, 4, 8);
 	g->cfg = define_map(g, PROG_CFG_MAP, BPF_MAP_TYPE_ARRAY, 1, 4, sizeof(struct prog_cfg));
 }
 

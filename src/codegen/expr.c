@@ -179,7 +179,8 @@ static struct cg_val args_field(struct cg *g, struct node *n)
 	case ARGF_CHARS: {
 		LLVMValueRef buf = cg_alloca(g, n->type->size, "chars");
 		LLVMValueRef args[] = {buf, cg_const(g, n->type->size), p};
-		cg_helper(g, BPF_FUNC_probe_read_kernel, g->i64, args, 3);
+		LLVMValueRef rc = cg_helper(g, BPF_FUNC_probe_read_kernel, g->i64, args, 3);
+		cg_count_failure(g, rc, n, "reading args");
 		return scalar(buf, n->type);
 	}
 	default:
@@ -449,7 +450,8 @@ static struct cg_val call_str(struct cg *g, struct node *n)
 	}
 	LLVMValueRef ptr = LLVMBuildIntToPtr(g->b, src.v, g->ptr, "");
 	LLVMValueRef args[] = {buf, LLVMBuildTrunc(g->b, len, g->i32, ""), ptr};
-	cg_helper(g, BPF_FUNC_probe_read_str, g->i64, args, 3);
+	LLVMValueRef rc = cg_helper(g, BPF_FUNC_probe_read_str, g->i64, args, 3);
+	cg_count_failure(g, rc, n, "str()");
 	return scalar(buf, n->type);
 }
 

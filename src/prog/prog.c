@@ -20,6 +20,7 @@ void prog_free(struct program *p)
 	vec_free(&p->events);
 	vec_free(&p->progs);
 	vec_free(&p->probe_names);
+	vec_free(&p->helper_sites);
 	free(p->elf);
 	arena_free(&p->arena);
 }

@@ -109,6 +109,14 @@ enum prog_stat {
 };
 /* After the fixed counters, one per user map: its failed updates (map full). */
 #define PROG_STAT_MAP_FULL(map_id) (STAT__COUNT + (map_id))
+/* Then one per helper call site whose failures are counted (-k reports them). */
+#define PROG_MAX_HELPER_SITES 64
+#define PROG_STAT_HELPER(p, site) (STAT__COUNT + (int)(p)->maps.n + (site))
+
+struct helper_site {
+	const char *where; /* "FILE:LINE:COL" */
+	const char *what;  /* "str()", "args.comm" */
+};
 
 struct prog_cfg {
 	uint64_t start_ns; /* bpf_ktime_get_boot_ns() at start, for `elapsed` */
@@ -122,6 +130,7 @@ struct program {
 	struct vec probe_names; /* char *: `probe` builtin values (BPF cookie index) */
 	uint32_t ringbuf_size;
 	/* Filled by codegen. */
+	struct vec helper_sites; /* struct helper_site * (in the arena) */
 	void *elf;
 	size_t elf_size;
 };

@@ -134,6 +134,24 @@ static void report_full_maps(struct rt *rt)
 	}
 }
 
+/* -k: helper calls that failed, by script location (when their count grows). */
+static void report_helper_failures(struct rt *rt)
+{
+	struct program *p = rt->prog;
+
+	for (size_t i = 0; i < p->helper_sites.n && i < PROG_MAX_HELPER_SITES; i++) {
+		const struct helper_site *site = p->helper_sites.v[i];
+		uint64_t n = stat_sum(rt, PROG_STAT_HELPER(p, (int)i));
+
+		/* Once when it happens, and the total at the end if it grew. */
+		if (n <= rt->helper_reported[i] || (rt->helper_reported[i] && !rt->in_end))
+			continue;
+		fprintf(stderr, "%s: WARNING: %s failed %llu time%s%s\n", site->where, site->what,
+			(unsigned long long)n, n == 1 ? "" : "s", rt->in_end ? " in all" : " so far");
+		rt->helper_reported[i] = n;
+	}
+}
+
 void rt_report_losses(struct rt *rt)
 {
 	uint64_t lost = stat_sum(rt, STAT_LOST_EVENTS);
@@ -144,6 +162,8 @@ void rt_report_losses(struct rt *rt)
 	}
 	if (rt->stats_fd >= 0)
 		report_full_maps(rt);
+	if (rt->stats_fd >= 0 && rt->helper_warnings)
+		report_helper_failures(rt);
 }
 
 int rt_loop(struct rt *rt, volatile int *stop)

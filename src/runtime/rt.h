@@ -26,6 +26,8 @@ struct rt {
 	uint64_t lost_reported;
 	volatile int *stop; /* set while rt_loop runs: end consuming early */
 	uint64_t *full_reported; /* per map (index in prog->maps), then the generic counter */
+	bool helper_warnings;	 /* -k: report failed helper calls by script location */
+	uint64_t helper_reported[PROG_MAX_HELPER_SITES];
 	bool debug_libbpf, debug_verifier;
 	/* After a verifier rejection: the script line that failed (0 if not
 	 * known) and one sentence of advice (NULL if none). */
