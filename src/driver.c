@@ -262,6 +262,7 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 	}
 	if (rt_load(&rt, out, &err)) {
 		report_load_error(&rt, src, err.buf);
+		rt_close(&rt);
 		goto out;
 	}
 	if (rt.cfg_fd >= 0) {

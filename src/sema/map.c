@@ -134,6 +134,12 @@ bool sema_map_key(struct sctx *s, struct node *m, struct map_desc *md)
 				 md->name, type_str(kt), type_str(md->key));
 			return false;
 		}
+		if (u->size > 512) {
+			sema_err(s, m->a,
+				 "the key of %s takes %u bytes: more than the 512 bytes of BPF stack",
+				 md->name, u->size);
+			return false;
+		}
 		md->key = u;
 		md->key_size = u->size;
 	} else {

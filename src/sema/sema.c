@@ -402,6 +402,12 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 	}
 	case N_TUPLE: {
 		int cnt = ast_list_len(n->a), i = 0;
+		/* Every element takes at least a byte of the 512-byte BPF stack. */
+		if (cnt > 512) {
+			sema_err(s, n, "a tuple of %d elements cannot fit in the 512 bytes of BPF stack",
+				 cnt);
+			break;
+		}
 		const struct type *el[cnt > 0 ? cnt : 1];
 		bool ok = true;
 		for (struct node *e = n->a; e; e = e->next) {
@@ -737,7 +743,9 @@ static struct vec *probe_fields(struct sctx *s, struct node *probe, struct prog_
 	struct strbuf err;
 	struct vec *fields = arena_alloc(&s->ast->arena, sizeof(*fields));
 
-	if (!pd->prov || !pd->prov->fields || !pd->targets.n || !uses_args(probe))
+	/* this probe only: probe->next is the next probe (quadratic with 10,000 probes) */
+	if (!pd->prov || !pd->prov->fields || !pd->targets.n ||
+	    !(uses_args(probe->b) || uses_args(probe->c)))
 		return NULL;
 	sb_init(&err);
 	for (size_t i = 0; i < pd->targets.n; i++) {

@@ -91,6 +91,8 @@ gen 'print("BEGIN { exit(); }" + "\n" * 1000000 + "BEGIN { $x = \"a\" + 1; }")' 
 check many_lines.bt 1 "$work/many_lines.bt"
 gen 'print("BEGIN { " + "@x[%s] = 1; " % ",".join(["1"] * 10000) + "}")' wide_key.bt
 check wide_key.bt 1 "$work/wide_key.bt"
+gen 'print("BEGIN { $t = (" + ",".join(["1"] * 1000000) + "); }")' huge_tuple.bt
+check huge_tuple.bt 1 "$work/huge_tuple.bt"
 gen 'print("BEGIN { printf(\"%d\", " + ", ".join(["1"] * 100000) + "); }")' many_args.bt
 check many_args.bt 1 "$work/many_args.bt"
 # Too large for BPF: caught before LLVM (located), and by LLVM's fatal error.
