@@ -239,7 +239,12 @@ static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
 					"this probe needs more than the 512 bytes of BPF stack "
 					"that the kernel allows");
 		}
-	} else {
+	} else if (strstr(msg, "built-in function") && (!*fn || strcmp(fn, dc->last_fn))) {
+		/* memset/memcpy too large to inline: BPF has no library to call */
+		diag_error_hint(g->d, probe && probe->a ? &probe->a->loc : NULL,
+				"use smaller strings (BPFTRACE_MAX_STRLEN) and tuples",
+				"this probe copies a value too large for BPF");
+	} else if (!strstr(msg, "built-in function")) {
 		diag_error(g->d, probe ? &probe->loc : NULL, "LLVM: %s", msg);
 	}
 	snprintf(dc->last_fn, sizeof(dc->last_fn), "%s", fn);

@@ -100,6 +100,7 @@ gen 'print("tracepoint:syscalls:sys_enter_getpid { " + "".join("@a[%d] = pid + %
 check too_large.bt 1 "$work/too_large.bt"
 gen 'print("tracepoint:syscalls:sys_enter_getpid { " + "".join("@a[%d] = pid + %d; " % (i, i) for i in range(1500)) + "}")' too_large_llvm.bt
 check too_large_llvm.bt 0 "$work/too_large_llvm.bt"
+BPFTRACE_MAX_STRLEN=1000000 check huge_strlen 1 -e 'BEGIN { $s = str(0); printf("%s\n", $s); }'
 mkdir "$work/a_directory.bt"
 check directory 0 "$work/a_directory.bt"
 check missing_file 0 "$work/no/such/file.bt"
