@@ -138,6 +138,15 @@ def sig(s):
     return lambda p: p.send_signal(s)
 
 
+def traced_crash(p):
+    """A traced process dies of SIGSEGV; sonde goes on, then Ctrl-C."""
+    subprocess.run(["python3", "-c", "import os, signal; os.getpid(); "
+                    "os.kill(os.getpid(), signal.SIGSEGV)"])
+    time.sleep(0.2)
+    if p.poll() is None:
+        p.send_signal(signal.SIGINT)
+
+
 CASES = [
     ("exit() in a probe", PROGS + "interval:ms:300 { exit(); }", None, 0),
     ("exit() in BEGIN", "BEGIN { @x = 1; exit(); }", None, 0),
@@ -145,6 +154,7 @@ CASES = [
     ("SIGTERM", FOREVER, sig(signal.SIGTERM), 0),
     ("SIGHUP", FOREVER, sig(signal.SIGHUP), 0),
     ("SIGKILL", FOREVER, sig(signal.SIGKILL), -9),
+    ("crash of the traced process", FOREVER, traced_crash, 0),
     ("attach failure after a good probe",
      "tracepoint:syscalls:sys_enter_getpid { @n = count(); }\n"
      "profile:hz:2000000000 { @p = count(); }", None, 1),
