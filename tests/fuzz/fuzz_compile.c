@@ -101,7 +101,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	diag_init(&d, &src);
 	prog_init(&prog);
+	/* -d tokens and -d ast see the same input first. */
+	struct strbuf dump;
+	sb_init(&dump);
+	parse_dump_tokens(&src, &dump);
+	sb_reset(&dump);
 	if (parse_program(&ast, &d) == 0) {
+		ast_dump(ast.root, &dump);
 		struct sema_opts so = {.find_provider = fake_find, .max_strlen = 64};
 		if (sema_run(&ast, &d, &prog, &so) == 0) {
 			struct cg_opts co = {.verify = true};
@@ -109,6 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		sema_free_fields(&so);
 	}
+	sb_free(&dump);
 	diag_flush(&d, null);
 	for (size_t i = 0; i < prog.progs.n; i++) {
 		struct prog_desc *pd = prog.progs.v[i];
