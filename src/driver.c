@@ -309,8 +309,8 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 detach:
 	destroy_links(&links);
 	if (status == 0 && !o->dry_run) {
+		rt_drain(&rt); /* what the probes left; nothing printed after exit() */
 		rt.in_end = true;
-		rt_drain(&rt);
 		run_special(&rt, false);
 		rt_report_losses(&rt);
 		fputs("\n\n", out);
