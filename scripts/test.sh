@@ -101,9 +101,11 @@ fi
 
 if [ "${SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null; then
 	section "fuzzing (build-fuzz/)"
-	if CC=clang CXX=clang++ cmake -S . -B build-fuzz -DFUZZ=ON \
-		-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
-		cmake --build build-fuzz -j"$(nproc)" --target fuzz_compile >/dev/null; then
+	mkdir -p build-fuzz
+	if { CC=clang CXX=clang++ cmake -S . -B build-fuzz -DFUZZ=ON \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+		cmake --build build-fuzz -j"$(nproc)" --target fuzz_compile; } >build-fuzz/build.log 2>&1 ||
+		{ tail -n 40 build-fuzz/build.log; false; }; then
 		if ! ctest --test-dir build-fuzz --output-on-failure -L fuzz; then
 			failures+=("fuzz")
 		fi
