@@ -246,9 +246,8 @@ static void report_load_error(const struct rt *rt, const struct source *src, con
 /* Load, attach, trace, report. Returns the exit status. */
 static int run(struct program *prog, const struct options *o, const struct source *src)
 {
-	struct rt rt = {.prog = prog, .debug_libbpf = o->d_libbpf, .debug_verifier = o->d_verifier};
-
-	rt.helper_warnings = o->helper_warnings;
+	struct rt rt = {.prog = prog, .debug_libbpf = o->d_libbpf, .debug_verifier = o->d_verifier,
+			.helper_warnings = o->helper_warnings};
 	struct vec links = {0};
 	struct strbuf err;
 	FILE *out = stdout;
