@@ -104,6 +104,9 @@ BPFTRACE_MAX_STRLEN=1000000 check huge_strlen 1 -e 'BEGIN { $s = str(0); printf(
 mkdir "$work/a_directory.bt"
 check directory 0 "$work/a_directory.bt"
 check missing_file 0 "$work/no/such/file.bt"
+check dev_zero 0 /dev/zero
+check endless_stdin 0 - < <(yes 'BEGIN { exit(); }')
+check binary_stdin 0 - < "$dir/nl_binary_nul.bt"
 check e_empty 0 -e ''
 check e_garbage 1 -e 'BEGIN { )( }'
 check no_program 0
