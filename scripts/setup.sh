@@ -24,6 +24,7 @@ packages=(
 	systemtap-sdt-dev  # <sys/sdt.h> for the usdt test programs
 	python3
 	bpftool   # tests count the BPF programs left in the kernel
+	clang libclang-rt-14-dev  # the libFuzzer target (tests/fuzz)
 	bpftrace  # only for bench/bench.sh
 )
 

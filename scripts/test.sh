@@ -4,12 +4,16 @@
 # The whole test suite: build (scripts/setup.sh), run every ctest (labels
 # unit, golden, root) one at a time, check that no BPF program or link was
 # left in the kernel, then rebuild with AddressSanitizer+UBSan in
-# build-asan/ and rerun the unit and golden tests there.
+# build-asan/ and rerun the whole suite there (root tests included when
+# root), then build the libFuzzer target with clang in build-fuzz/ and
+# fuzz the compiler for FUZZ_TIME seconds.
 #
 # Run as root: sudo scripts/test.sh
 #
 # Environment:
 #   SKIP_ASAN=1        skip the sanitizer pass
+#   SKIP_FUZZ=1        skip the fuzzing pass (also skipped without clang)
+#   FUZZ_TIME          seconds of fuzzing (default 60)
 #   CTEST_ARGS         extra ctest arguments (word-split), e.g. "-R runtime/"
 #   TEST_TIMEOUT       per-test timeout in seconds (default 600)
 set -uo pipefail
@@ -82,15 +86,31 @@ if [ "${SKIP_ASAN:-0}" != 1 ]; then
 	section "sanitizer build (build-asan/)"
 	if BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_ARGS="-DSANITIZE=ON" \
 		scripts/setup.sh; then
-		section "ctest -L 'unit|golden' (build-asan/)"
+		section "ctest (build-asan/)"
 		export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 		export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+		# shellcheck disable=SC2086
 		if ! ctest --test-dir build-asan --output-on-failure -j1 \
-			--timeout "$TEST_TIMEOUT" -L 'unit|golden'; then
+			--timeout "$TEST_TIMEOUT" "${label_args[@]}" ${CTEST_ARGS:-}; then
 			failures+=("ctest-asan")
 		fi
 	else
 		failures+=("build-asan")
+	fi
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ] && command -v clang >/dev/null; then
+	section "fuzzing (build-fuzz/)"
+	mkdir -p build-fuzz
+	if { CC=clang CXX=clang++ cmake -S . -B build-fuzz -DFUZZ=ON \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+		cmake --build build-fuzz -j"$(nproc)" --target fuzz_compile; } >build-fuzz/build.log 2>&1 ||
+		{ tail -n 40 build-fuzz/build.log; false; }; then
+		if ! ctest --test-dir build-fuzz --output-on-failure -L fuzz; then
+			failures+=("fuzz")
+		fi
+	else
+		failures+=("build-fuzz")
 	fi
 fi
 

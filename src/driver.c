@@ -416,7 +416,6 @@ static int run_special(struct rt *rt, bool begin)
 	return rc;
 }
 
-/* Load, attach, trace, report. Returns the exit status. */
 /*
  * Attaching can take long (a slow provider, thousands of targets): after a
  * second, say how far it got, at most once a second.
@@ -431,7 +430,41 @@ static void attach_progress(uint64_t start_ns, uint64_t *last_ns, int done, int 
 	fprintf(stderr, "Attaching probes: %d of %d done (Ctrl-C stops)\n", done, total);
 }
 
-static int run(struct program *prog, const struct options *o)
+/*
+ * A load failure; when the verifier named a script line, show it located
+ * (from its first non-blank column to its end) with the advice.
+ */
+static void report_load_error(const struct rt *rt, const struct source *src, const char *msg)
+{
+	size_t len = 0;
+	const char *p = src->text, *end = src->text + src->len;
+
+	for (int l = 1; rt->fail_line > 0 && l < rt->fail_line && p; l++)
+		p = memchr(p, '\n', (size_t)(end - p)), p = p ? p + 1 : NULL;
+	if (rt->fail_line <= 0 || !p || p > end) {
+		fprintf(stderr, "ERROR: %s\n", msg);
+		if (rt->fail_hint)
+			fprintf(stderr, "HINT: %s\n", rt->fail_hint);
+		return;
+	}
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+	int first = 0, last = (int)len;
+	while (first < last && (p[first] == ' ' || p[first] == '\t'))
+		first++;
+	while (last > first && (p[last - 1] == ' ' || p[last - 1] == '\t' || p[last - 1] == '\r'))
+		last--;
+	struct span sp = {rt->fail_line, first + 1, rt->fail_line, last + 1};
+	struct strbuf sb;
+
+	sb_init(&sb);
+	diag_render(&sb, src, &sp, "ERROR", msg, rt->fail_hint);
+	fputs(sb.buf ? sb.buf : "", stderr);
+	sb_free(&sb);
+}
+
+/* Load, attach, trace, report. Returns the exit status. */
+static int run(struct program *prog, const struct options *o, const struct source *src)
 {
 	struct rt rt = {.prog = prog, .debug_libbpf = o->d_libbpf, .debug_verifier = o->d_verifier};
 	bool json = o->format == OUT_JSON;
@@ -449,7 +482,8 @@ static int run(struct program *prog, const struct options *o)
 	setvbuf(out, NULL, o->buffering, 0);
 	rt.out.format = o->format;
 	if (rt_load(&rt, out, &err)) {
-		fprintf(stderr, "ERROR: %s\n", err.buf);
+		report_load_error(&rt, src, err.buf);
+		rt_close(&rt);
 		goto out;
 	}
 	if (rt.cfg_fd >= 0) {
@@ -503,7 +537,12 @@ static int run(struct program *prog, const struct options *o)
 			struct attach_target *t = pd->targets.v[j];
 			sb_reset(&err);
 			if (!bp || pd->prov->attach(bp, t, &links, &err)) {
-				fprintf(stderr, "ERROR: %s\n", err.buf ? err.buf : "attach failed");
+				struct strbuf msg;
+				sb_init(&msg);
+				diag_render(&msg, src, &pd->loc, "ERROR",
+					    err.buf ? err.buf : "attach failed", NULL);
+				fputs(msg.buf, stderr);
+				sb_free(&msg);
 				goto detach;
 			}
 			/* The sites of one usdt probe count once, as in bpftrace. */
@@ -557,8 +596,8 @@ static int run(struct program *prog, const struct options *o)
 detach:
 	destroy_links(&links);
 	if (status == 0 && !o->dry_run) {
+		rt_drain(&rt); /* what the probes left; nothing printed after exit() */
 		rt.in_end = true;
-		rt_drain(&rt);
 		run_special(&rt, false);
 		rt_report_losses(&rt);
 		if (!json)
@@ -711,7 +750,7 @@ int driver_main(int argc, char **argv)
 		goto fail;
 	if (o.emit_elf)
 		write_file(o.emit_elf, prog.elf, prog.elf_size);
-	status = run(&prog, &o);
+	status = run(&prog, &o, &src);
 	goto done;
 fail:
 	diag_flush(&d, stderr);

@@ -5,6 +5,8 @@
  */
 #include "codegen/cg.h"
 
+#include <string.h>
+
 #include <linux/bpf.h>
 #include <string.h>
 
@@ -170,9 +172,22 @@ LLVMBasicBlockRef cg_block(struct cg *g, const char *name)
 	return LLVMAppendBasicBlockInContext(g->ctx, g->fn, name);
 }
 
+/* One key slot per function for every counter: each costs BPF stack. */
+static LLVMValueRef stat_key_slot(struct cg *g)
+{
+	for (LLVMValueRef in = LLVMGetFirstInstruction(g->entry); in;
+	     in = LLVMGetNextInstruction(in)) {
+		size_t len;
+		const char *name = LLVMGetValueName2(in, &len);
+		if (LLVMIsAAllocaInst(in) && len == 8 && !memcmp(name, "stat_key", 8))
+			return in;
+	}
+	return cg_alloca(g, 4, "stat_key");
+}
+
 void cg_stat_inc(struct cg *g, int stat)
 {
-	LLVMValueRef key = cg_alloca(g, 4, "stat_key");
+	LLVMValueRef key = stat_key_slot(g);
 	cg_store_int(g, key, cg_const(g, stat), 4);
 	LLVMValueRef p = cg_map_lookup(g, g->stats, key);
 	LLVMBasicBlockRef yes = cg_block(g, "stat_inc"), done = cg_block(g, "stat_done");

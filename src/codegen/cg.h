@@ -104,6 +104,9 @@ LLVMValueRef cg_map_update(struct cg *g, LLVMValueRef map, LLVMValueRef key, LLV
 LLVMValueRef cg_map_delete(struct cg *g, LLVMValueRef map, LLVMValueRef key);
 /* Bump one of the per-CPU statistics counters (enum prog_stat). */
 void cg_stat_inc(struct cg *g, int stat);
+/* Map update (BPF_ANY); a failure (the map is full) counts in PROG_STAT_MAP_FULL(md->id). */
+void cg_update_counted(struct cg *g, const struct map_desc *md, LLVMValueRef key, LLVMValueRef val,
+		       const struct span *loc);
 LLVMBasicBlockRef cg_block(struct cg *g, const char *name);
 /* Write v (of type t) into memory at dst laid out as type `to` (normalising ints, padding strings). */
 void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct type *to);

@@ -7,14 +7,17 @@
  */
 #include "codegen/cg.h"
 
+#include <elf.h>
 #include <linux/bpf.h>
 #include <llvm-c/Analysis.h>
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/InstCombine.h>
 #include <llvm-c/Transforms/Scalar.h>
 #include <llvm-c/Transforms/Utils.h>
 #include <string.h>
+#include <unistd.h>
 
 void codegen_map_symbol(int id, char *buf, size_t len)
 {
@@ -82,7 +85,8 @@ static void define_maps(struct cg *g)
 					       md->key_size, md->value_size);
 	}
 	g->rb = define_map(g, PROG_RINGBUF_MAP, BPF_MAP_TYPE_RINGBUF, p->ringbuf_size, 0, 0);
-	g->stats = define_map(g, PROG_STATS_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, STAT__COUNT, 4, 8);
+	g->stats = define_map(g, PROG_STATS_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
+			      STAT__COUNT + (uint32_t)p->maps.n, 4, 8);
 	g->cfg = define_map(g, PROG_CFG_MAP, BPF_MAP_TYPE_ARRAY, 1, 4, sizeof(struct prog_cfg));
 	if (p->uses_user_syms)
 		define_map(g, PROG_PIDS_MAP, BPF_MAP_TYPE_HASH, 1024, 4, 8);
@@ -97,6 +101,29 @@ static void define_maps(struct cg *g)
 /* ---- probes ---- */
 
 static void alloc_vars(struct cg *g, struct node *n);
+
+/*
+ * For the tests of the verifier-failure path only: with
+ * SONDE_TEST_BAD_ACCESS=1 in the environment, every probe ends with a read
+ * far outside its context, located at its last statement, which any
+ * verifier rejects.
+ */
+static void test_bad_access(struct cg *g, struct node *probe)
+{
+	const char *e = getenv("SONDE_TEST_BAD_ACCESS");
+	struct node *last = probe->c ? probe->c->a : NULL;
+
+	if (!e || strcmp(e, "1") || !LLVMGetInsertBlock(g->b) ||
+	    LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(g->b)))
+		return;
+	while (last && last->next)
+		last = last->next;
+	cg_loc(g, last);
+	LLVMValueRef off = LLVMConstInt(g->i64, 1 << 16, 0);
+	LLVMValueRef p = LLVMBuildGEP2(g->b, g->i8, g->ctx_arg, &off, 1, "bad");
+	LLVMValueRef v = LLVMBuildLoad2(g->b, g->i64, p, "bad_val");
+	LLVMSetVolatile(v, 1);
+}
 
 static void define_probe(struct cg *g, struct node *probe)
 {
@@ -151,6 +178,7 @@ static void define_probe(struct cg *g, struct node *probe)
 		LLVMPositionBuilderAtEnd(g->b, yes);
 	}
 	cg_block_stmts(g, probe->c);
+	test_bad_access(g, probe);
 	LLVMBuildRet(g->b, cg_const(g, 0));
 	free(g->vars);
 	g->vars = NULL;
@@ -195,19 +223,137 @@ static LLVMValueRef define_scratch(struct cg *g, uint32_t size)
 
 /* ---- driver ---- */
 
+struct diag_ctx {
+	struct cg *g;
+	const struct ast *ast;
+	char last_fn[64]; /* LLVM may report the same function twice */
+};
+
+/* The probe whose BPF function is `fn` ("probe3"), for a located message. */
+static const struct node *probe_of_function(const struct ast *ast, const char *fn)
+{
+	for (const struct node *n = ast->root ? ast->root->a : NULL; n; n = n->next) {
+		const struct prog_desc *pd = n->kind == N_PROBE ? n->sema : NULL;
+		if (pd && pd->func_name && !strcmp(pd->func_name, fn))
+			return n;
+	}
+	return NULL;
+}
+
 static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
 {
-	struct cg *g = arg;
+	struct diag_ctx *dc = arg;
+	struct cg *g = dc->g;
 
 	if (LLVMGetDiagInfoSeverity(di) != LLVMDSError)
 		return;
 	char *msg = LLVMGetDiagInfoDescription(di);
-	if (strstr(msg, "stack limit"))
-		diag_error_hint(g->d, NULL, "use fewer or smaller strings and tuples in one probe",
-				"the program needs more than the 512 bytes of BPF stack: %s", msg);
-	else
-		diag_error(g->d, NULL, "LLVM: %s", msg);
+	char fn[64] = "";
+	const char *in = strstr(msg, "in function ");
+	const struct node *probe = NULL;
+
+	if (in && sscanf(in, "in function %*s %*s %63[^ (]", fn) != 1)
+		sscanf(in, "in function %63[^ (]", fn);
+	if (*fn)
+		probe = probe_of_function(dc->ast, fn);
+	if (strstr(msg, "stack limit")) {
+		if (!*fn || strcmp(fn, dc->last_fn)) {
+			const struct span *loc = probe && probe->a ? &probe->a->loc : NULL;
+			diag_error_hint(g->d, loc,
+					"use fewer or smaller strings, tuples and map keys in one "
+					"probe, or split the work across probes",
+					"this probe needs more than the 512 bytes of BPF stack "
+					"that the kernel allows");
+		}
+	} else if (strstr(msg, "built-in function") && (!*fn || strcmp(fn, dc->last_fn))) {
+		/* memset/memcpy too large to inline: BPF has no library to call */
+		diag_error_hint(g->d, probe && probe->a ? &probe->a->loc : NULL,
+				"use smaller strings (BPFTRACE_MAX_STRLEN) and tuples",
+				"this probe copies a value too large for BPF");
+	} else if (!strstr(msg, "built-in function")) {
+		diag_error(g->d, probe ? &probe->loc : NULL, "LLVM: %s", msg);
+	}
+	snprintf(dc->last_fn, sizeof(dc->last_fn), "%s", fn);
 	LLVMDisposeMessage(msg);
+}
+
+/*
+ * The kernel refuses a program of more than 1,000,000 instructions
+ * (BPF_COMPLEXITY_LIMIT_INSNS) after a long wait: find it here, from the
+ * sizes of the function symbols in the object, and say which probe.
+ */
+#define MAX_PROG_INSNS 1000000
+
+static void check_prog_sizes(const struct ast *ast, const unsigned char *elf, size_t len,
+			     struct diag *d)
+{
+	const Elf64_Ehdr *eh = (const void *)elf;
+
+	if (len < sizeof(*eh) || eh->e_shoff > len ||
+	    (len - eh->e_shoff) / sizeof(Elf64_Shdr) < eh->e_shnum)
+		return;
+	const Elf64_Shdr *sh = (const void *)(elf + eh->e_shoff);
+	for (int i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum ||
+		    sh[i].sh_offset > len || sh[i].sh_size > len - sh[i].sh_offset)
+			continue;
+		const Elf64_Shdr *strs = &sh[sh[i].sh_link];
+		const Elf64_Sym *sym = (const void *)(elf + sh[i].sh_offset);
+		size_t n = sh[i].sh_size / sizeof(*sym);
+		for (size_t j = 0; j < n; j++) {
+			uint64_t insns = sym[j].st_size / 8;
+			if (ELF64_ST_TYPE(sym[j].st_info) != STT_FUNC || insns <= MAX_PROG_INSNS ||
+			    strs->sh_offset + sym[j].st_name >= len)
+				continue;
+			const char *name = (const char *)elf + strs->sh_offset + sym[j].st_name;
+			const struct node *probe = probe_of_function(ast, name);
+			diag_error_hint(d, probe && probe->a ? &probe->a->loc : NULL,
+					"split the work across several probes",
+					"this probe compiles to %llu BPF instructions, more than the "
+					"kernel's limit of %d",
+					(unsigned long long)insns, MAX_PROG_INSNS);
+		}
+	}
+}
+
+/*
+ * LLVM aborts on some limits of the BPF target (a jump farther than 32767
+ * instructions: "Branch target out of insn range"). Nothing is loaded yet,
+ * so say it in one sentence and leave without a core dump.
+ */
+static void fatal_handler(const char *reason)
+{
+	fprintf(stderr,
+		"ERROR: a probe is too large for BPF (LLVM: %s)\nHINT: split the work across "
+		"several probes\n",
+		reason);
+	fflush(stderr);
+	_exit(1);
+}
+
+/* A located error for probes that certainly exceed BPF's 32767-instruction jump range. */
+#define MAX_IR_INSNS 32767
+
+static void check_ir_sizes(struct cg *g, const struct ast *ast)
+{
+	for (LLVMValueRef fn = LLVMGetFirstFunction(g->mod); fn; fn = LLVMGetNextFunction(fn)) {
+		long n = 0;
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+			     in = LLVMGetNextInstruction(in))
+				n++;
+		if (n <= MAX_IR_INSNS)
+			continue;
+		size_t len;
+		const char *name = LLVMGetValueName2(fn, &len);
+		const struct node *probe = probe_of_function(ast, name);
+		diag_error_hint(g->d, probe && probe->a ? &probe->a->loc : NULL,
+				"split the work across several probes",
+				"this probe is too large for BPF (%ld instructions before code "
+				"generation; jumps reach 32767)",
+				n);
+	}
 }
 
 static bool targets_ready;
@@ -215,6 +361,7 @@ static bool targets_ready;
 int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const struct cg_opts *opts)
 {
 	struct cg g = {.prog = prog, .d = d, .helper_errors = opts && opts->helper_errors};
+	struct diag_ctx dc = {.g = &g, .ast = ast};
 	char *err = NULL;
 	int ret = -1;
 
@@ -223,10 +370,11 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 		LLVMInitializeBPFTarget();
 		LLVMInitializeBPFTargetMC();
 		LLVMInitializeBPFAsmPrinter();
+		LLVMInstallFatalErrorHandler(fatal_handler);
 		targets_ready = true;
 	}
 	g.ctx = LLVMContextCreate();
-	LLVMContextSetDiagnosticHandler(g.ctx, diag_handler, &g);
+	LLVMContextSetDiagnosticHandler(g.ctx, diag_handler, &dc);
 	g.mod = LLVMModuleCreateWithNameInContext("sonde", g.ctx);
 	LLVMSetTarget(g.mod, "bpfel");
 	LLVMSetDataLayout(g.mod, "e-m:e-p:64:64-i64:64-i128:128-n32:64-S128");
@@ -313,6 +461,11 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 	}
 	if (opts && opts->emit_llvm)
 		LLVMPrintModuleToFile(g.mod, opts->emit_llvm, NULL);
+	check_ir_sizes(&g, ast);
+	if (diag_errors(d)) {
+		LLVMDisposeTargetMachine(tm);
+		goto out;
+	}
 	LLVMMemoryBufferRef buf = NULL;
 	if (LLVMTargetMachineEmitToMemoryBuffer(tm, g.mod, LLVMObjectFile, &err, &buf)) {
 		diag_error(d, NULL, "LLVM could not emit BPF: %s", err);
@@ -329,6 +482,9 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 	prog->elf = xmalloc(prog->elf_size);
 	memcpy(prog->elf, LLVMGetBufferStart(buf), prog->elf_size);
 	LLVMDisposeMemoryBuffer(buf);
+	check_prog_sizes(ast, prog->elf, prog->elf_size, d);
+	if (diag_errors(d))
+		goto out;
 	ret = 0;
 out:
 	free(g.map_globals);

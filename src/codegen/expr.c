@@ -197,7 +197,8 @@ static struct cg_val args_field(struct cg *g, struct node *n)
 	case ARGF_CHARS: {
 		LLVMValueRef buf = cg_alloca(g, n->type->size, "chars");
 		LLVMValueRef args[] = {buf, cg_const(g, n->type->size), p};
-		cg_helper(g, BPF_FUNC_probe_read_kernel, g->i64, args, 3);
+		LLVMValueRef rc = cg_helper(g, BPF_FUNC_probe_read_kernel, g->i64, args, 3);
+		cg_helper_check(g, rc, BPF_FUNC_probe_read_kernel, &n->loc);
 		return scalar(buf, n->type);
 	}
 	default:
@@ -405,9 +406,8 @@ static struct cg_val incdec(struct cg *g, struct node *n)
 	LLVMPositionBuilderAtEnd(g->b, miss);
 	LLVMValueRef val = cg_alloca(g, md->value_size, "rmw_val");
 	cg_store_int(g, val, delta, 8);
-	cg_helper_check(g, cg_map_update(g, map, key, val, BPF_ANY), BPF_FUNC_map_update_elem,
-			&n->loc);
-	miss = LLVMGetInsertBlock(g->b); /* the check may have added blocks */
+	cg_update_counted(g, md, key, val, &n->loc);
+	miss = LLVMGetInsertBlock(g->b); /* the phi's predecessor after the update's blocks */
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 	LLVMValueRef old = LLVMBuildPhi(g->b, g->i64, "");

@@ -9,17 +9,20 @@ static LLVMValueRef map_global(struct cg *g, struct node *map)
 	return g->map_globals[((struct map_desc *)map->sema)->id];
 }
 
-/* Update and count a failure (a full map) in the statistics. */
-static void update_counted(struct cg *g, LLVMValueRef map, LLVMValueRef key, LLVMValueRef val,
-			   const struct span *loc)
+/*
+ * Update; a failure (a full map) is counted in the map's statistics slot,
+ * and with -k reported at loc.
+ */
+void cg_update_counted(struct cg *g, const struct map_desc *md, LLVMValueRef key, LLVMValueRef val,
+		       const struct span *loc)
 {
-	LLVMValueRef rc = cg_map_update(g, map, key, val, BPF_ANY);
+	LLVMValueRef rc = cg_map_update(g, g->map_globals[md->id], key, val, BPF_ANY);
 	cg_helper_check(g, rc, BPF_FUNC_map_update_elem, loc);
 	LLVMBasicBlockRef bad = cg_block(g, "upd_fail"), ok = cg_block(g, "upd_ok");
 
 	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, rc, cg_const(g, 0), ""), bad, ok);
 	LLVMPositionBuilderAtEnd(g->b, bad);
-	cg_stat_inc(g, STAT_MAP_FULL);
+	cg_stat_inc(g, PROG_STAT_MAP_FULL(md->id));
 	LLVMBuildBr(g->b, ok);
 	LLVMPositionBuilderAtEnd(g->b, ok);
 }
@@ -254,7 +257,7 @@ void cg_agg_assign(struct cg *g, struct node *map, struct node *call)
 	struct span site = map->loc; /* the whole `@m[k] = agg(...)` */
 	site.last_line = call->loc.last_line;
 	site.last_column = call->loc.last_column;
-	update_counted(g, mg, key, init, &site);
+	cg_update_counted(g, md, key, init, &site);
 	LLVMBuildBr(g->b, done);
 	LLVMPositionBuilderAtEnd(g->b, done);
 }
@@ -290,7 +293,7 @@ static void assign(struct cg *g, struct node *n)
 		LLVMValueRef key = cg_map_key(g, lv, 0);
 		LLVMValueRef val = cg_alloca(g, md->value_size, "val");
 		cg_store_as(g, val, v, md->value);
-		update_counted(g, map_global(g, lv), key, val, &n->loc);
+		cg_update_counted(g, md, key, val, &n->loc);
 		break;
 	}
 	default:

@@ -6,6 +6,7 @@
 #include "parser/parser.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "grammar.h"
@@ -44,6 +45,46 @@ static int run(struct parse_ctx *ctx)
 	return rc;
 }
 
+/*
+ * Every later pass (dump, sema, codegen) walks expressions recursively: a
+ * machine-made `1+1+...+1` of 200,000 terms would overflow their stack.
+ * Refuse trees deeper than this, found here without recursion.
+ */
+#define MAX_DEPTH 1000
+
+static int check_depth(struct node *root, struct diag *d)
+{
+	struct vec stack = {0}; /* pairs: node, depth */
+	int rc = 0;
+
+	vec_push(&stack, root);
+	vec_push(&stack, (void *)(uintptr_t)1);
+	while (stack.n && !rc) {
+		uintptr_t depth = (uintptr_t)stack.v[--stack.n];
+		struct node *n = stack.v[--stack.n];
+
+		for (; n; n = n->next) {
+			if (depth > MAX_DEPTH) {
+				diag_error_hint(
+					d, &n->loc, "split it with variables",
+					"expression nested too deeply (more than %d levels)",
+					MAX_DEPTH);
+				rc = -1;
+				break;
+			}
+			struct node *kids[] = {n->a, n->b, n->c, n->d};
+			for (int i = 0; i < 4; i++) {
+				if (!kids[i])
+					continue;
+				vec_push(&stack, kids[i]);
+				vec_push(&stack, (void *)(depth + 1));
+			}
+		}
+	}
+	vec_free(&stack);
+	return rc;
+}
+
 int parse_program(struct ast *ast, struct diag *d)
 {
 	struct parse_ctx ctx;
@@ -54,6 +95,10 @@ int parse_program(struct ast *ast, struct diag *d)
 	if (rc || ctx.lex_failed || d->nerrors > before || !ctx.result) {
 		if (d->nerrors == before)
 			diag_error(d, NULL, "syntax error");
+		ast->root = NULL;
+		return -1;
+	}
+	if (check_depth(ctx.result, d)) {
 		ast->root = NULL;
 		return -1;
 	}

@@ -180,7 +180,11 @@ const char *provider_tracefs(struct strbuf *err)
 	}
 	if (is_dir(TRACEFS_DEBUG "/events"))
 		return cached = TRACEFS_DEBUG;
-	sb_printf(err, "cannot find tracefs: mounting it on " TRACEFS " failed: %s",
-		  strerror(mount_errno));
+	if (mount_errno == EPERM || mount_errno == EACCES)
+		sb_printf(err, "cannot read tracefs (" TRACEFS "): sonde needs root, or "
+			       "CAP_BPF, CAP_PERFMON and access to tracefs");
+	else
+		sb_printf(err, "cannot find tracefs: mounting it on " TRACEFS " failed: %s",
+			  strerror(mount_errno));
 	return NULL;
 }

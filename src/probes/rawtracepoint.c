@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -24,12 +25,15 @@ struct btf *probe_vmlinux_btf(struct strbuf *err)
 {
 	struct btf *btf = sema_vmlinux_btf();
 
-	if (!btf) {
-		int e = errno ? errno : ENOENT;
+	if (btf)
+		return btf;
+	if (access("/sys/kernel/btf/vmlinux", F_OK))
+		sb_printf(err, "raw tracepoints need the kernel's BTF, and this kernel has none "
+			       "(/sys/kernel/btf/vmlinux is missing: CONFIG_DEBUG_INFO_BTF)");
+	else
 		sb_printf(err, "cannot load the kernel BTF to find raw tracepoints: %s",
-			  strerror(e));
-	}
-	return btf;
+			  strerror(errno ? errno : ENOENT));
+	return NULL;
 }
 
 static void rt_add(const struct provider *p, const char *module, const char *event, struct vec *out)

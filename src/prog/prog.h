@@ -126,6 +126,7 @@ struct prog_desc {
 	bool is_begin, is_end;
 	int probe_index; /* source order, for BEGIN/END ordering */
 	int ctx_kind;    /* enum prog_ctx, set by the provider's prepare() */
+	struct span loc; /* the attach points in the script, for attach errors */
 };
 
 /* ELF symbol of user map `id` (codegen defines it, the runtime finds it). */
@@ -145,9 +146,13 @@ struct prog_desc {
 
 enum prog_stat {
 	STAT_LOST_EVENTS,
-	STAT_MAP_FULL,
+	STAT_MAP_FULL, /* failed updates of some map (when its id is not known) */
 	STAT__COUNT,
 };
+/* After the fixed counters, one per user map: its failed updates (map full). */
+#define PROG_STAT_MAP_FULL(map_id) (STAT__COUNT + (map_id))
+/* Then one per helper call site whose failures are counted (-k reports them). */
+
 
 struct prog_cfg {
 	uint64_t start_ns; /* bpf_ktime_get_boot_ns() at start, for `elapsed` */

@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -24,8 +25,39 @@ static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-/* The verifier log: the last lines carry the reason. */
-static void explain_load_failure(struct strbuf *err, int rc)
+/* One sentence of advice for a verifier message. */
+static const char *verifier_advice(const char *reason)
+{
+	static const struct {
+		const char *what, *advice;
+	} table[] = {
+		{"too large", "the program is too large for the kernel: split the work across "
+			      "several probes"},
+		{"too complex", "the program is too complex for the verifier: split the work "
+				"across several probes or use fewer branches"},
+		{"loop", "the verifier cannot prove that this loop ends: give it a constant bound"},
+		{"back-edge", "the verifier cannot prove that this loop ends: give it a constant "
+			      "bound"},
+		{"stack", "this probe uses too much BPF stack: use fewer or smaller strings and "
+			  "tuples"},
+		{"ctx", "this reads outside the probe's context: check the field used here"},
+		{"mem access", "this reads memory that the verifier cannot prove valid; this is "
+			       "probably a bug in sonde: please report it with the -d verifier "
+			       "output"},
+	};
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strstr(reason, table[i].what))
+			return table[i].advice;
+	return "this is probably a bug in sonde: please report it with the -d verifier output";
+}
+
+/*
+ * The verifier log: the last lines carry the reason, and the last source
+ * annotation before it ("; <source text> @ FILE:LINE", from the BTF line
+ * info that codegen emits) says which script line failed.
+ */
+static void explain_load_failure(struct rt *rt, struct strbuf *err, int rc)
 {
 	const char *log = libbpf_log.buf ? libbpf_log.buf : "";
 	const char *p = strstr(log, "-- BEGIN PROG LOAD LOG --");
@@ -41,8 +73,18 @@ static void explain_load_failure(struct strbuf *err, int rc)
 			const char *e = memchr(s, '\n', (size_t)(q - s));
 			if (!e)
 				e = q;
-			if (e > s && strncmp(s, "processed", 9) && strncmp(s, "--", 2) &&
-			    strncmp(s, "verification time", 17) && strncmp(s, "stack depth", 11)) {
+			if (s[0] == ';' && s[1] == ' ') {
+				/* "; text @ FILE:LINE": the line number follows the last ':' */
+				const char *c = e;
+				while (c > s && c[-1] != ':')
+					c--;
+				int ln = atoi(c);
+				const char *at = strstr(s, " @ ");
+				if (c > s && ln > 0 && at && at < e)
+					rt->fail_line = ln;
+			} else if (e > s && strncmp(s, "processed", 9) && strncmp(s, "--", 2) &&
+				   strncmp(s, "verification time", 17) &&
+				   strncmp(s, "stack depth", 11)) {
 				lines[nl++ % 4] = s;
 			}
 			s = e + 1;
@@ -57,11 +99,15 @@ static void explain_load_failure(struct strbuf *err, int rc)
 			line[n] = 0;
 		}
 	}
-	if (line[0])
-		sb_printf(err, "the kernel's verifier rejected the program: %s (run with -d verifier for the whole log)",
+	if (line[0]) {
+		sb_printf(err,
+			  "the kernel's verifier rejected the program: %s (-d verifier shows its "
+			  "log)",
 			  line);
-	else
+		rt->fail_hint = verifier_advice(line);
+	} else {
 		sb_printf(err, "loading the BPF program failed: %s", strerror(-rc));
+	}
 }
 
 /*
@@ -112,7 +158,9 @@ int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
 		else if (rc == -EPERM)
 			sb_printf(err, "loading BPF programs needs root (or CAP_BPF and CAP_PERFMON)");
 		else
-			explain_load_failure(err, rc);
+			explain_load_failure(rt, err, rc);
+		if (rt->debug_verifier && libbpf_log.buf)
+			fputs(libbpf_log.buf, stderr);
 		return -1;
 	}
 	if (rt->debug_verifier && libbpf_log.buf)
@@ -162,5 +210,7 @@ void rt_close(struct rt *rt)
 	if (rt->obj)
 		bpf_object__close(rt->obj);
 	rt->obj = NULL;
+	free(rt->full_reported);
+	rt->full_reported = NULL;
 	sb_free(&libbpf_log);
 }

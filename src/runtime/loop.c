@@ -96,6 +96,12 @@ static int on_event(void *ctx, void *data, size_t size)
 		break;
 	}
 	sb_free(&sb);
+	/*
+	 * libbpf consumes until the buffer is empty, which under a steady
+	 * load is never: stop after this record when the loop must end.
+	 */
+	if (rt->stop && (*rt->stop || rt->exit_requested))
+		return -EINTR;
 	return 0;
 }
 
@@ -123,6 +129,35 @@ static uint64_t stat_sum(struct rt *rt, int stat)
 	return sum;
 }
 
+/* Maps that refused updates: each is named once, with the key to raise. */
+static void report_full_maps(struct rt *rt)
+{
+	struct program *p = rt->prog;
+
+	if (!rt->full_reported)
+		rt->full_reported = xcalloc(p->maps.n + 1, sizeof(*rt->full_reported));
+	for (size_t i = 0; i <= p->maps.n; i++) {
+		const struct map_desc *md = i < p->maps.n ? p->maps.v[i] : NULL;
+		uint64_t n = stat_sum(rt, md ? PROG_STAT_MAP_FULL(md->id) : STAT_MAP_FULL);
+
+		/* Once when it happens, and the total at the end if it grew. */
+		if (!n || n == rt->full_reported[i] || (rt->full_reported[i] && !rt->in_end))
+			continue;
+		rt->full_reported[i] = n;
+		if (md)
+			fprintf(stderr,
+				"WARNING: map %s is full (%u entries): %llu update%s dropped; "
+				"raise max_map_keys\n",
+				md->name, md->max_entries, (unsigned long long)n,
+				n == 1 ? "" : "s");
+		else
+			fprintf(stderr,
+				"WARNING: a map is full: %llu update%s dropped; raise "
+				"max_map_keys\n",
+				(unsigned long long)n, n == 1 ? "" : "s");
+	}
+}
+
 void rt_report_losses(struct rt *rt)
 {
 	uint64_t lost = stat_sum(rt, STAT_LOST_EVENTS);
@@ -139,19 +174,25 @@ void rt_report_losses(struct rt *rt)
 			(unsigned long long)(lost - rt->lost_reported));
 		rt->lost_reported = lost;
 	}
+	if (rt->stats_fd >= 0)
+		report_full_maps(rt);
 }
 
 int rt_loop(struct rt *rt, volatile int *stop)
 {
 	if (rb_open(rt))
 		return -1;
+	rt->stop = stop;
 	while (!*stop && !rt->exit_requested) {
 		int rc = ring_buffer__poll(rt->rb, 200);
-		if (rc < 0 && rc != -EINTR)
+		if (rc < 0 && rc != -EINTR) {
+			rt->stop = NULL;
 			return -1;
+		}
 		out_stack_note_pids();
 		rt_report_losses(rt);
 	}
+	rt->stop = NULL;
 	return 0;
 }
 
@@ -160,4 +201,5 @@ void rt_drain(struct rt *rt)
 	if (rb_open(rt) == 0)
 		ring_buffer__consume(rt->rb);
 	out_stack_note_pids();
+	fflush(rt->out.f);
 }

@@ -22,7 +22,10 @@ struct btf *sema_vmlinux_btf(void)
 
 	if (!tried) {
 		tried = true;
+		/* libbpf would print its own complaint: callers say it in one sentence. */
+		libbpf_print_fn_t old = libbpf_set_print(NULL);
 		btf = btf__load_vmlinux_btf();
+		libbpf_set_print(old);
 		if (!btf || libbpf_get_error(btf))
 			btf = NULL;
 	}

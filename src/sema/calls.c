@@ -321,6 +321,13 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt)
 		uint32_t size = s->opts->max_strlen;
 		if (t && t->kind == T_STRING)
 			return t;
+		if (size > SEMA_MAX_STRLEN) {
+			sema_err_name(s, n,
+				      "str() would read %u bytes (max_strlen): sonde reads at most %d; "
+				      "lower BPFTRACE_MAX_STRLEN",
+				      size, SEMA_MAX_STRLEN);
+			return type_none();
+		}
 		if (t && t->kind != T_INT && t->kind != T_PTR && t->kind != T_NONE) {
 			sema_err(s, n->a, "str() expects a pointer or an integer address, not %s",
 				 type_str(t));

@@ -134,6 +134,13 @@ bool sema_map_key(struct sctx *s, struct node *m, struct map_desc *md)
 				 md->name, type_str(kt), type_str(md->key));
 			return false;
 		}
+		/* Big keys are built in per-CPU scratch space, not on the stack; the
+		 * kernel's own limit on a hash key is what remains. */
+		if (u->size > 65535) {
+			sema_err(s, m->a, "the key of %s takes %u bytes: more than a BPF map key can hold",
+				 md->name, u->size);
+			return false;
+		}
 		md->key = u;
 		md->key_size = u->size;
 	} else {

@@ -555,6 +555,12 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 	}
 	case N_TUPLE: {
 		int cnt = ast_list_len(n->a), i = 0;
+		/* Every element takes at least a byte of the 512-byte BPF stack. */
+		if (cnt > 512) {
+			sema_err(s, n, "a tuple of %d elements cannot fit in the 512 bytes of BPF stack",
+				 cnt);
+			break;
+		}
 		const struct type *el[cnt > 0 ? cnt : 1];
 		bool ok = true;
 		for (struct node *e = n->a; e; e = e->next) {
@@ -809,6 +815,9 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 	struct strbuf err;
 
 	pd->probe_index = index;
+	pd->loc = probe->a ? probe->a->loc : probe->loc;
+	for (struct node *ap = probe->a; ap && ap->next; ap = ap->next)
+		pd->loc = ast_span_join(&pd->loc, &ap->next->loc);
 	pd->func_name = arena_printf(&p->arena, "probe%d", index);
 	probe->sema = pd;
 	sb_init(&err);
@@ -900,7 +909,9 @@ static struct vec *probe_fields(struct sctx *s, struct node *probe, struct prog_
 	struct strbuf err;
 	struct vec *fields = arena_alloc(&s->ast->arena, sizeof(*fields));
 
-	if (!pd->prov || !pd->prov->fields || !pd->targets.n || !uses_args(probe))
+	/* this probe only: probe->next is the next probe (quadratic with 10,000 probes) */
+	if (!pd->prov || !pd->prov->fields || !pd->targets.n ||
+	    !(uses_args(probe->b) || uses_args(probe->c)))
 		return NULL;
 	sb_init(&err);
 	for (size_t i = 0; i < pd->targets.n; i++) {

@@ -151,6 +151,9 @@ struct sema_var {
 	bool unset; /* `let $x;` not assigned yet */
 };
 
+/* The longest string str() may read: big strings live in per-CPU scratch space (32 KiB at most). */
+#define SEMA_MAX_STRLEN 8192
+
 struct sema_opts {
 	const struct provider *(*find_provider)(const char *name);
 	uint32_t max_strlen; /* str() capacity, including the NUL */

@@ -161,6 +161,11 @@ static void config_item(struct sctx *s, struct node *it)
 	}
 	uint32_t v = (uint32_t)it->a->ival;
 	if (!strcmp(key, "max_strlen")) {
+		if (v > SEMA_MAX_STRLEN) {
+			sema_err(s, it->a, "max_strlen %u is too large: sonde reads at most %d bytes",
+				 v, SEMA_MAX_STRLEN);
+			return;
+		}
 		/* The environment wins over the script. */
 		if (!env_num("BPFTRACE_MAX_STRLEN") && !env_num("BPFTRACE_STRLEN"))
 			((struct sema_opts *)s->opts)->max_strlen = v;

@@ -58,6 +58,21 @@ void diag_render(struct strbuf *sb, const struct source *src, const struct span 
 		struct strbuf under;
 
 		sb_init(&under);
+		/* A machine-made line can be megabytes long: show a window of it. */
+		if (len > 200) {
+			size_t skip = sp->first_column > 61 ? (size_t)sp->first_column - 61 : 0;
+			if (skip > len)
+				skip = len;
+			line += skip;
+			len -= skip;
+			col += (int)skip;
+			if (len > 160)
+				len = 160;
+			if (skip) {
+				sb_puts(sb, "...");
+				vis = 3;
+			}
+		}
 		for (size_t i = 0; i <= len; i++, col++) {
 			if (col == sp->first_column)
 				start = vis;
@@ -100,6 +115,12 @@ static void diag_add(struct diag *d, const struct span *sp, const char *level, c
 
 	if (!err && d->no_warnings)
 		return;
+	/* Past this many, more errors only hide the first ones (and cost time). */
+	if (err && d->nerrors >= 100) {
+		if (d->nerrors++ == 100)
+			sb_puts(&d->errors, "ERROR: too many errors, giving up on the rest\n");
+		return;
+	}
 	sb_init(&msg);
 	sb_vprintf(&msg, fmt, ap);
 	diag_render(err ? &d->errors : &d->warnings, d->src, sp, level, msg.buf ? msg.buf : "",

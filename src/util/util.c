@@ -240,6 +240,8 @@ void vec_free(struct vec *vec)
 
 /* ---- files ---- */
 
+#define UTIL_MAX_FILE (64u << 20)
+
 char *util_read_file(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
@@ -260,10 +262,11 @@ char *util_read_file(const char *path, size_t *len)
 	}
 	sb_init(&sb);
 	sb_add(&sb, "", 0);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	/* No script is this big; /dev/zero or an endless pipe must not eat memory. */
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len <= UTIL_MAX_FILE)
 		sb_add(&sb, buf, n);
-	if (ferror(f)) {
-		int err = errno;
+	if (ferror(f) || sb.len > UTIL_MAX_FILE) {
+		int err = sb.len > UTIL_MAX_FILE ? EFBIG : errno;
 
 		if (f != stdin)
 			fclose(f);
