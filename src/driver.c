@@ -550,7 +550,7 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 			    strcmp(t->name, ((struct attach_target *)pd->targets.v[j - 1])->name))
 				nattached++;
 		}
-			attach_progress(attach_start, &last_progress, nattached, ntargets);
+		attach_progress(attach_start, &last_progress, nattached, ntargets);
 	}
 	if (stop_requested)
 		goto detach;

@@ -46,9 +46,9 @@ const char *ast_kind_name(enum node_kind kind)
 const char *ast_op_name(int op)
 {
 	static const char *const names[] = {
-		[OP_EQ - OP_EQ] = "==", [OP_NE - OP_EQ] = "!=",   [OP_LE - OP_EQ] = "<=",
-		[OP_GE - OP_EQ] = ">=", [OP_LAND - OP_EQ] = "&&", [OP_LOR - OP_EQ] = "||",
-		[OP_SHL - OP_EQ] = "<<", [OP_SHR - OP_EQ] = ">>", [OP_INC - OP_EQ] = "++",
+		[OP_EQ - OP_EQ] = "==",	 [OP_NE - OP_EQ] = "!=",   [OP_LE - OP_EQ] = "<=",
+		[OP_GE - OP_EQ] = ">=",	 [OP_LAND - OP_EQ] = "&&", [OP_LOR - OP_EQ] = "||",
+		[OP_SHL - OP_EQ] = "<<", [OP_SHR - OP_EQ] = ">>",  [OP_INC - OP_EQ] = "++",
 		[OP_DEC - OP_EQ] = "--",
 	};
 	static char single[128][2];

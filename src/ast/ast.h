@@ -21,24 +21,24 @@ enum node_kind {
 /* Operators: single-character ones use the character itself. */
 enum ast_op {
 	OP_EQ = 256, /* == */
-	OP_NE,       /* != */
-	OP_LE,       /* <= */
-	OP_GE,       /* >= */
+	OP_NE,	     /* != */
+	OP_LE,	     /* <= */
+	OP_GE,	     /* >= */
 	OP_LAND,     /* && */
-	OP_LOR,      /* || */
-	OP_SHL,      /* << */
-	OP_SHR,      /* >> */
-	OP_INC,      /* ++ */
-	OP_DEC,      /* -- */
-	/* '+', '-', '*', '/', '%', '&', '|', '^', '<', '>', '!', '~' as themselves */
+	OP_LOR,	     /* || */
+	OP_SHL,	     /* << */
+	OP_SHR,	     /* >> */
+	OP_INC,	     /* ++ */
+	OP_DEC,	     /* -- */
+		     /* '+', '-', '*', '/', '%', '&', '|', '^', '<', '>', '!', '~' as themselves */
 };
 
 enum {
-	AST_POSTFIX = 1 << 0,      /* N_INCDEC: x++ rather than ++x */
-	AST_ARROW = 1 << 1,        /* N_FIELD: written with -> */
+	AST_POSTFIX = 1 << 0,	   /* N_INCDEC: x++ rather than ++x */
+	AST_ARROW = 1 << 1,	   /* N_FIELD: written with -> */
 	AST_UNSIGNED_LIT = 1 << 2, /* N_INT: value does not fit int64 (use uval) */
-	AST_COMPTIME = 1 << 3,     /* N_IF: if comptime */
-	AST_PAREN = 1 << 4,        /* expression was parenthesised */
+	AST_COMPTIME = 1 << 3,	   /* N_IF: if comptime */
+	AST_PAREN = 1 << 4,	   /* expression was parenthesised */
 };
 
 struct type;
@@ -60,7 +60,7 @@ struct node {
 	/* Filled by semantic analysis. */
 	const struct type *type;
 	void *sema; /* pass-private annotation (variable, map, builtin...) */
-	int id;     /* pass-private index */
+	int id;	    /* pass-private index */
 };
 
 struct ast {

@@ -131,7 +131,8 @@ LLVMValueRef cg_load_int(struct cg *g, LLVMValueRef p, uint32_t size, bool is_si
 	LLVMTypeRef ty = int_ty(g, size);
 	LLVMValueRef v = LLVMBuildLoad2(g->b, ty, p, "");
 
-	/* Every value sonde lays out (stack, map values, events, ctx fields) is naturally aligned. */
+	/* Every value sonde lays out (stack, map values, events, ctx fields) is naturally aligned.
+	 */
 	LLVMSetAlignment(v, size >= 8 ? 8 : size);
 	if (size == 8)
 		return v;
@@ -228,8 +229,7 @@ void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct t
 		for (int i = 0; i < to->nfields && i < t->nfields; i++) {
 			struct cg_val f = cg_load_as(g, cg_gep(g, v.v, t->fields[i].offset),
 						     t->fields[i].type);
-			cg_store_as(g, cg_gep(g, dst, to->fields[i].offset), f,
-				    to->fields[i].type);
+			cg_store_as(g, cg_gep(g, dst, to->fields[i].offset), f, to->fields[i].type);
 		}
 		return;
 	default:

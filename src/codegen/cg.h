@@ -40,9 +40,9 @@ struct cg {
 	LLVMMetadataRef di_sp; /* current subprogram */
 	/* loops (loops.c) */
 	LLVMBasicBlockRef loop_break, loop_cont; /* innermost plain loop, or NULL */
-	bool in_callback;   /* emitting a loop body callback */
-	LLVMValueRef frame; /* variable frame, when the probe has callbacks */
-	uint32_t *var_off;  /* frame offset of each variable */
+	bool in_callback;			 /* emitting a loop body callback */
+	LLVMValueRef frame;			 /* variable frame, when the probe has callbacks */
+	uint32_t *var_off;			 /* frame offset of each variable */
 	int ncallbacks;
 	/* Set by cg_prologue when args/cookie do not come from ctx (NULL: native). */
 	LLVMValueRef args_base, cookie;
@@ -108,7 +108,8 @@ void cg_stat_inc(struct cg *g, int stat);
 void cg_update_counted(struct cg *g, const struct map_desc *md, LLVMValueRef key, LLVMValueRef val,
 		       const struct span *loc);
 LLVMBasicBlockRef cg_block(struct cg *g, const char *name);
-/* Write v (of type t) into memory at dst laid out as type `to` (normalising ints, padding strings). */
+/* Write v (of type t) into memory at dst laid out as type `to` (normalising ints, padding strings).
+ */
 void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct type *to);
 /* Read a value of type t stored at p. */
 struct cg_val cg_load_as(struct cg *g, LLVMValueRef p, const struct type *t);

@@ -49,9 +49,9 @@ static LLVMValueRef define_map(struct cg *g, const char *name, uint32_t type, ui
 							   i * 64, 0, di_uint_ptr(g, vals[i]));
 		ptrs[i] = g->ptr;
 	}
-	LLVMMetadataRef st = LLVMDIBuilderCreateStructType(g->di, g->di_cu, "", 0, g->di_file, 0,
-							   n * 64, 64, 0, NULL, members, n, 0,
-							   NULL, "", 0);
+	LLVMMetadataRef st =
+		LLVMDIBuilderCreateStructType(g->di, g->di_cu, "", 0, g->di_file, 0, n * 64, 64, 0,
+					      NULL, members, n, 0, NULL, "", 0);
 	LLVMTypeRef ty = LLVMStructTypeInContext(g->ctx, ptrs, n, 0);
 	LLVMValueRef gv = LLVMAddGlobal(g->mod, ty, name);
 	LLVMSetInitializer(gv, LLVMConstNull(ty));
@@ -81,8 +81,8 @@ static void define_maps(struct cg *g)
 	for (size_t i = 0; i < p->maps.n; i++) {
 		struct map_desc *md = p->maps.v[i];
 		codegen_map_symbol(md->id, name, sizeof(name));
-		g->map_globals[i] = define_map(g, name, md->bpf_type, md->max_entries,
-					       md->key_size, md->value_size);
+		g->map_globals[i] = define_map(g, name, md->bpf_type, md->max_entries, md->key_size,
+					       md->value_size);
 	}
 	g->rb = define_map(g, PROG_RINGBUF_MAP, BPF_MAP_TYPE_RINGBUF, p->ringbuf_size, 0, 0);
 	g->stats = define_map(g, PROG_STATS_MAP, BPF_MAP_TYPE_PERCPU_ARRAY,
@@ -307,11 +307,12 @@ static void check_prog_sizes(const struct ast *ast, const unsigned char *elf, si
 				continue;
 			const char *name = (const char *)elf + strs->sh_offset + sym[j].st_name;
 			const struct node *probe = probe_of_function(ast, name);
-			diag_error_hint(d, probe && probe->a ? &probe->a->loc : NULL,
-					"split the work across several probes",
-					"this probe compiles to %llu BPF instructions, more than the "
-					"kernel's limit of %d",
-					(unsigned long long)insns, MAX_PROG_INSNS);
+			diag_error_hint(
+				d, probe && probe->a ? &probe->a->loc : NULL,
+				"split the work across several probes",
+				"this probe compiles to %llu BPF instructions, more than the "
+				"kernel's limit of %d",
+				(unsigned long long)insns, MAX_PROG_INSNS);
 		}
 	}
 }

@@ -12,9 +12,9 @@
 #include "prog/prog.h"
 
 struct cg_opts {
-	FILE *dump_ir;     /* -d ir: IR before optimisation */
-	FILE *dump_ir_opt; /* -d ir-opt: IR after optimisation */
-	bool verify;       /* --verify-llvm-ir */
+	FILE *dump_ir;	       /* -d ir: IR before optimisation */
+	FILE *dump_ir_opt;     /* -d ir-opt: IR after optimisation */
+	bool verify;	       /* --verify-llvm-ir */
 	const char *emit_llvm; /* --emit-llvm FILE */
 	bool helper_errors;    /* -k: report failing helpers (cg_helper_check) */
 };

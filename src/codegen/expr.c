@@ -32,7 +32,10 @@ static struct cg_val string_lit(struct cg *g, struct node *n)
 			chunk |= (uint64_t)c << (8 * i);
 		}
 		cg_store_int(g, cg_gep(g, buf, off), cg_const(g, (int64_t)chunk),
-			     take == 8 ? 8 : take >= 4 ? 4 : take >= 2 ? 2 : 1);
+			     take == 8	 ? 8
+			     : take >= 4 ? 4
+			     : take >= 2 ? 2
+					 : 1);
 		if (take != 8 && take != 4 && take != 2 && take != 1) {
 			/* odd tail: store byte by byte */
 			for (uint32_t i = 0; i < take; i++)
@@ -375,7 +378,8 @@ static LLVMValueRef fit(struct cg *g, LLVMValueRef v, const struct type *t)
 		return v;
 	LLVMTypeRef nt = LLVMIntTypeInContext(g->ctx, t->size * 8);
 	LLVMValueRef tr = LLVMBuildTrunc(g->b, v, nt, "");
-	return t->is_signed ? LLVMBuildSExt(g->b, tr, g->i64, "") : LLVMBuildZExt(g->b, tr, g->i64, "");
+	return t->is_signed ? LLVMBuildSExt(g->b, tr, g->i64, "")
+			    : LLVMBuildZExt(g->b, tr, g->i64, "");
 }
 
 static struct cg_val incdec(struct cg *g, struct node *n)

@@ -107,8 +107,8 @@ void cg_call_stmt(struct cg *g, struct node *n)
 	case F_DELETE: {
 		struct node *m = n->a;
 		LLVMValueRef key = cg_map_key(g, m, 0);
-		cg_helper_check(g, cg_map_delete(g, map_global(g, m), key), BPF_FUNC_map_delete_elem,
-				&n->loc);
+		cg_helper_check(g, cg_map_delete(g, map_global(g, m), key),
+				BPF_FUNC_map_delete_elem, &n->loc);
 		break;
 	}
 	case F_STR:
@@ -142,7 +142,8 @@ static LLVMValueRef hist_bucket(struct cg *g, LLVMValueRef v, int k)
 		l = LLVMBuildOr(b, l, amt, "");
 	}
 	LLVMValueRef shift = LLVMBuildSub(b, l, cg_const(g, k), "");
-	LLVMValueRef sub = LLVMBuildAnd(b, LLVMBuildLShr(b, v, shift, ""), cg_const(g, sub_n - 1), "");
+	LLVMValueRef sub =
+		LLVMBuildAnd(b, LLVMBuildLShr(b, v, shift, ""), cg_const(g, sub_n - 1), "");
 	LLVMValueRef big = LLVMBuildAdd(
 		b, cg_const(g, 1 + sub_n),
 		LLVMBuildAdd(b, LLVMBuildMul(b, shift, cg_const(g, sub_n), ""), sub, ""), "");
@@ -159,8 +160,8 @@ static LLVMValueRef lhist_bucket(struct cg *g, LLVMValueRef v, const struct map_
 	int64_t nb = agg_lhist_nbuckets(md->lhist_min, md->lhist_max, md->lhist_step);
 	/* v is within [min, max) here when used; offset is non-negative */
 	LLVMValueRef off = LLVMBuildSub(b, v, cg_const(g, md->lhist_min), "");
-	LLVMValueRef mid = LLVMBuildAdd(
-		b, LLVMBuildUDiv(b, off, cg_const(g, md->lhist_step), ""), cg_const(g, 1), "");
+	LLVMValueRef mid = LLVMBuildAdd(b, LLVMBuildUDiv(b, off, cg_const(g, md->lhist_step), ""),
+					cg_const(g, 1), "");
 	LLVMValueRef under = LLVMBuildICmp(b, LLVMIntSLT, v, cg_const(g, md->lhist_min), "");
 	LLVMValueRef over = LLVMBuildICmp(b, LLVMIntSGE, v, cg_const(g, md->lhist_max), "");
 	LLVMValueRef r = LLVMBuildSelect(b, over, cg_const(g, nb - 1), mid, "");
@@ -186,8 +187,8 @@ void cg_agg_assign(struct cg *g, struct node *map, struct node *call)
 			cg_memset0(g, key, ukey); /* padding is part of the hash key */
 		if (md->key)
 			cg_store_as(g, key, cg_expr(g, map->a), md->key);
-		LLVMValueRef bucket =
-			md->agg == AGG_HIST ? hist_bucket(g, x, md->hist_k) : lhist_bucket(g, x, md);
+		LLVMValueRef bucket = md->agg == AGG_HIST ? hist_bucket(g, x, md->hist_k)
+							  : lhist_bucket(g, x, md);
 		cg_store_int(g, cg_gep(g, key, ukey), bucket, 8);
 		x = cg_const(g, 1);
 	} else {

@@ -24,11 +24,11 @@ struct attach_target {
 	char *target;
 	uint64_t period; /* interval/profile: period in ns, or frequency in Hz when freq */
 	bool freq;
-	uint64_t cookie; /* BPF cookie: index of `name` in program.probe_names */
-	int sys_nr;	 /* PROG_CTX_SYSCALL_*: syscall number + 1; 0 otherwise */
-	uint64_t offset; /* uprobe/usdt: file offset; kprobe: offset in the function */
-	char *func;	 /* uprobe/kprobe: the function, for `func` (cookie >> 32) */
-	char *usdt_args; /* usdt: the note's argument specs ("-4@%edi 8@%rsi") */
+	uint64_t cookie;      /* BPF cookie: index of `name` in program.probe_names */
+	int sys_nr;	      /* PROG_CTX_SYSCALL_*: syscall number + 1; 0 otherwise */
+	uint64_t offset;      /* uprobe/usdt: file offset; kprobe: offset in the function */
+	char *func;	      /* uprobe/kprobe: the function, for `func` (cookie >> 32) */
+	char *usdt_args;      /* usdt: the note's argument specs ("-4@%edi 8@%rsi") */
 	uint64_t ref_ctr_off; /* usdt: file offset of the semaphore, 0 if none */
 };
 

@@ -39,32 +39,32 @@ struct map_desc {
 	const char *name; /* "@x", "@" */
 	int id;
 	enum agg_kind agg;
-	const struct type *key;   /* user key type; NULL for a scalar map */
+	const struct type *key;	  /* user key type; NULL for a scalar map */
 	const struct type *value; /* AGG_NONE: the stored value type */
-	uint32_t key_size;        /* BPF key size (scalar maps use a u64 0 key) */
-	uint32_t value_size;      /* BPF value size (per CPU for per-CPU maps) */
-	uint32_t bpf_type;        /* BPF_MAP_TYPE_* */
+	uint32_t key_size;	  /* BPF key size (scalar maps use a u64 0 key) */
+	uint32_t value_size;	  /* BPF value size (per CPU for per-CPU maps) */
+	uint32_t bpf_type;	  /* BPF_MAP_TYPE_* */
 	uint32_t max_entries;
 	bool percpu;
-	int hist_k;                             /* hist(n, k) */
+	int hist_k;				  /* hist(n, k) */
 	int64_t lhist_min, lhist_max, lhist_step; /* lhist(n, min, max, step) */
-	int fd;                                 /* runtime: map fd */
+	int fd;					  /* runtime: map fd */
 };
 
 enum event_kind {
-	EV_PRINTF,      /* fmt, args */
-	EV_PRINT_MAP,   /* map_id, top, div */
+	EV_PRINTF,	/* fmt, args */
+	EV_PRINT_MAP,	/* map_id, top, div */
 	EV_PRINT_VALUE, /* args[0] is the value */
-	EV_TIME,        /* fmt (strftime) */
-	EV_EXIT,        /* args[0] is the int64 exit code */
-	EV_CLEAR,       /* map_id */
-	EV_ZERO,        /* map_id */
-	EV_DELETE_ALL,  /* unused placeholder for future */
-	EV_SYSTEM,      /* fmt, args: run the formatted command (--unsafe) */
-	EV_CAT,         /* fmt, args: print the formatted file's contents (top = byte limit) */
-	EV_JOIN,        /* fmt = separator; args[0]: char[top][div] strings, empty ones end */
-	EV_ERRORF,      /* fmt, args; errorf()/warnf()/assert(): located message on stderr */
-	EV_WARNF,       /* same, as a warning */
+	EV_TIME,	/* fmt (strftime) */
+	EV_EXIT,	/* args[0] is the int64 exit code */
+	EV_CLEAR,	/* map_id */
+	EV_ZERO,	/* map_id */
+	EV_DELETE_ALL,	/* unused placeholder for future */
+	EV_SYSTEM,	/* fmt, args: run the formatted command (--unsafe) */
+	EV_CAT,		/* fmt, args: print the formatted file's contents (top = byte limit) */
+	EV_JOIN,	/* fmt = separator; args[0]: char[top][div] strings, empty ones end */
+	EV_ERRORF,	/* fmt, args; errorf()/warnf()/assert(): located message on stderr */
+	EV_WARNF,	/* same, as a warning */
 	/* -k: a helper failed at loc; top = BPF_FUNC_* id; args: int64 retcode.
 	 * Codegen adds one per checked call site (not in -d types). */
 	EV_HELPER_ERROR,
@@ -125,7 +125,7 @@ struct prog_desc {
 	struct vec targets; /* struct attach_target * */
 	bool is_begin, is_end;
 	int probe_index; /* source order, for BEGIN/END ordering */
-	int ctx_kind;    /* enum prog_ctx, set by the provider's prepare() */
+	int ctx_kind;	 /* enum prog_ctx, set by the provider's prepare() */
 	struct span loc; /* the attach points in the script, for attach errors */
 };
 
@@ -134,14 +134,14 @@ struct prog_desc {
 
 /* Names of the internal maps that the runtime knows. */
 #define PROG_RINGBUF_MAP "sonde_rb"
-#define PROG_STATS_MAP "sonde_stats" /* per-CPU u64 counters: enum prog_stat */
-#define PROG_CFG_MAP "sonde_cfg"     /* array[1] of struct prog_cfg */
+#define PROG_STATS_MAP	 "sonde_stats" /* per-CPU u64 counters: enum prog_stat */
+#define PROG_CFG_MAP	 "sonde_cfg"   /* array[1] of struct prog_cfg */
 /* STACK_TRACE maps, one per frame limit used ("sonde_stacks_%d"): the kernel
  * hashes only the frames it keeps, so equal truncated stacks share an id. */
 #define PROG_STACK_MAP_FMT "sonde_stacks_%d"
 /* Hash u32 tgid -> u64 of processes whose user stacks/addresses were taken:
  * userspace records their mappings while they live, then deletes the key. */
-#define PROG_PIDS_MAP "sonde_pids"
+#define PROG_PIDS_MAP	 "sonde_pids"
 #define PROG_SCRATCH_MAP "sonde_scratch" /* per-CPU room for big values (codegen) */
 
 enum prog_stat {
@@ -153,27 +153,26 @@ enum prog_stat {
 #define PROG_STAT_MAP_FULL(map_id) (STAT__COUNT + (map_id))
 /* Then one per helper call site whose failures are counted (-k reports them). */
 
-
 struct prog_cfg {
 	uint64_t start_ns; /* bpf_ktime_get_boot_ns() at start, for `elapsed` */
 };
 
 struct program {
 	struct arena arena;
-	struct vec maps;        /* struct map_desc * */
-	struct vec events;      /* struct event_desc * */
-	struct vec progs;       /* struct prog_desc * */
+	struct vec maps;	/* struct map_desc * */
+	struct vec events;	/* struct event_desc * */
+	struct vec progs;	/* struct prog_desc * */
 	struct vec probe_names; /* char *: `probe` builtin values (BPF cookie index) */
 	uint32_t ringbuf_size;
 	struct vec strings; /* char *: compile-time strings for the runtime (strftime formats) */
 	const struct source *source; /* the script, for errorf()/warnf() messages */
-	uint64_t stack_limits[2]; /* bit n: a stack map for n frames is used */
-	bool uses_user_syms;      /* ustack/usym: define PROG_PIDS_MAP */
+	uint64_t stack_limits[2];    /* bit n: a stack map for n frames is used */
+	bool uses_user_syms;	     /* ustack/usym: define PROG_PIDS_MAP */
 	/* A string of str_trunc_size bytes that str() filled (no room for more
 	 * than size - 1 characters) prints with this trailer, as in bpftrace. */
 	uint32_t str_trunc_size;
 	const char *str_trunc_trailer;
-	int target_pid;		  /* -p/-c: probes other than BEGIN/END/uprobes fire only in it */
+	int target_pid; /* -p/-c: probes other than BEGIN/END/uprobes fire only in it */
 	/* Filled by codegen. */
 	void *elf;
 	size_t elf_size;

@@ -206,9 +206,9 @@ const struct type_field *type_record_field(const struct type *rec, const char *n
 }
 
 static const char *agg_names[] = {
-	[AGG_NONE] = "none", [AGG_COUNT] = "count", [AGG_SUM] = "sum",   [AGG_AVG] = "avg",
-	[AGG_MIN] = "min",   [AGG_MAX] = "max",     [AGG_STATS] = "stats", [AGG_HIST] = "hist",
-	[AGG_LHIST] = "lhist",
+	[AGG_NONE] = "none",   [AGG_COUNT] = "count", [AGG_SUM] = "sum",
+	[AGG_AVG] = "avg",     [AGG_MIN] = "min",     [AGG_MAX] = "max",
+	[AGG_STATS] = "stats", [AGG_HIST] = "hist",   [AGG_LHIST] = "lhist",
 };
 
 void type_fmt(const struct type *t, struct strbuf *out)
@@ -323,6 +323,6 @@ const struct type *type_stack(enum type_kind kind, enum stack_mode mode, int lim
 
 bool type_is_scalar(const struct type *t)
 {
-	return t && (t->kind == T_INT || t->kind == T_BOOL || t->kind == T_PTR ||
-		     t->kind == T_PROBE);
+	return t &&
+	       (t->kind == T_INT || t->kind == T_BOOL || t->kind == T_PTR || t->kind == T_PROBE);
 }

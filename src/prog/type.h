@@ -9,21 +9,21 @@
 #include "util/util.h"
 
 enum type_kind {
-	T_NONE,   /* not yet known */
-	T_VOID,   /* statements, functions without a value */
-	T_INT,    /* size 1, 2, 4 or 8; is_signed */
-	T_BOOL,   /* 1 byte */
-	T_STRING, /* char[size], NUL-padded */
-	T_TUPLE,  /* fields[] with offsets; also records (fields have names) */
-	T_PROBE,  /* u64 index into program.probe_names; prints as a string */
-	T_PTR,    /* 8 bytes; elem = pointee (may be NULL for void *) */
-	T_AGG,    /* the value of an aggregation map (count(), hist()...); agg says which */
-	T_TIMESTAMP, /* u64 ns from strftime(); prints with its format */
-	T_KSTACK, /* struct stack_val; agg = mode | limit << 8 (STACK_TYPE_*) */
-	T_USTACK, /* same */
-	T_BUFFER, /* u32 length + data[size - 4] */
+	T_NONE,	       /* not yet known */
+	T_VOID,	       /* statements, functions without a value */
+	T_INT,	       /* size 1, 2, 4 or 8; is_signed */
+	T_BOOL,	       /* 1 byte */
+	T_STRING,      /* char[size], NUL-padded */
+	T_TUPLE,       /* fields[] with offsets; also records (fields have names) */
+	T_PROBE,       /* u64 index into program.probe_names; prints as a string */
+	T_PTR,	       /* 8 bytes; elem = pointee (may be NULL for void *) */
+	T_AGG,	       /* the value of an aggregation map (count(), hist()...); agg says which */
+	T_TIMESTAMP,   /* u64 ns from strftime(); prints with its format */
+	T_KSTACK,      /* struct stack_val; agg = mode | limit << 8 (STACK_TYPE_*) */
+	T_USTACK,      /* same */
+	T_BUFFER,      /* u32 length + data[size - 4] */
 	T_USERNAME,    /* u64 uid, printed as its /etc/passwd name */
-	T_INET,        /* struct { u64 af; u8 addr[16]; } from ntop(), printed as text */
+	T_INET,	       /* struct { u64 af; u8 addr[16]; } from ntop(), printed as text */
 	T_MACADDR,     /* u8[6] from macaddr(), printed as AA:BB:CC:DD:EE:FF */
 	T_STRERROR,    /* s64 errno from strerror(), printed as its message */
 	T_CGROUP_PATH, /* u64 cgroup id from cgroup_path(), printed as its path */
@@ -42,14 +42,14 @@ struct type {
 	enum type_kind kind;
 	uint32_t size, align;
 	bool is_signed;
-	int agg;                 /* T_AGG: enum agg_kind from prog.h */
+	int agg;		 /* T_AGG: enum agg_kind from prog.h */
 	const struct type *elem; /* T_PTR */
-	int nfields;             /* T_TUPLE, T_RECORD */
+	int nfields;		 /* T_TUPLE, T_RECORD */
 	const struct type_field *fields;
 	const char *name; /* T_RECORD: "struct foo", "union bar" */
-	bool complete;    /* T_RECORD: fields and size are known */
-	bool user;        /* T_PTR: points to user memory */
-	uint32_t count;   /* T_ARRAY: elements */
+	bool complete;	  /* T_RECORD: fields and size are known */
+	bool user;	  /* T_PTR: points to user memory */
+	uint32_t count;	  /* T_ARRAY: elements */
 };
 
 const struct type *type_void(void);
@@ -77,8 +77,7 @@ const struct type *type_array(const struct type *elem, uint32_t count);
 const struct type *type_ptr_user(const struct type *elem, bool user);
 /* Field `name` of a record (looking into anonymous members); NULL if none.
  * *off gets its offset from the start of rec. */
-const struct type_field *type_record_field(const struct type *rec, const char *name,
-					   uint32_t *off);
+const struct type_field *type_record_field(const struct type *rec, const char *name, uint32_t *off);
 
 /* Human-readable type for messages: "uint64", "string[16]", "(int64, string[4])". */
 void type_fmt(const struct type *t, struct strbuf *out);

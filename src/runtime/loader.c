@@ -156,7 +156,8 @@ int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
 			sb_printf(err, "fentry/fexit are not available: this kernel cannot attach "
 				       "BPF trampolines");
 		else if (rc == -EPERM)
-			sb_printf(err, "loading BPF programs needs root (or CAP_BPF and CAP_PERFMON)");
+			sb_printf(err,
+				  "loading BPF programs needs root (or CAP_BPF and CAP_PERFMON)");
 		else
 			explain_load_failure(rt, err, rc);
 		if (rt->debug_verifier && libbpf_log.buf)

@@ -24,7 +24,7 @@ struct rt {
 	bool exit_requested;
 	bool in_end; /* END is running: print its events even after exit() */
 	uint64_t lost_reported;
-	volatile int *stop; /* set while rt_loop runs: end consuming early */
+	volatile int *stop;	 /* set while rt_loop runs: end consuming early */
 	uint64_t *full_reported; /* per map (index in prog->maps), then the generic counter */
 	bool debug_libbpf, debug_verifier;
 	/* After a verifier rejection: the script line that failed (0 if not

@@ -7,10 +7,9 @@
 
 #include <string.h>
 
-static const char *const func_names[] = {
-	[F_NONE] = "",
+static const char *const func_names[] = {[F_NONE] = "",
 #define X(e, s) [e] = s,
-	SEMA_FUNCS(X)
+					 SEMA_FUNCS(X)
 #undef X
 };
 
@@ -161,15 +160,18 @@ static void check_printf(struct sctx *s, struct node *call, const char *fmt, str
 		if (a) {
 			const struct type *t = a->type;
 			if (t && t->kind != T_NONE) {
-				bool is_num = t->kind == T_INT || t->kind == T_BOOL || t->kind == T_PTR;
+				bool is_num =
+					t->kind == T_INT || t->kind == T_BOOL || t->kind == T_PTR;
 				if (raw && t->kind != T_BUFFER)
 					sema_err(s, a,
-						 "printf: %%r specifier expects a value of type buffer "
+						 "printf: %%r specifier expects a value of type "
+						 "buffer "
 						 "(%s supplied)",
 						 type_str(t));
 				else if (!raw && *p != 's' && !is_num)
 					sema_err(s, a,
-						 "printf: %%%c specifier expects a value of type integer "
+						 "printf: %%%c specifier expects a value of type "
+						 "integer "
 						 "(%s supplied)",
 						 *p, type_str(t));
 			}
@@ -180,11 +182,14 @@ static void check_printf(struct sctx *s, struct node *call, const char *fmt, str
 	}
 	int nargs = ast_list_len(args);
 	if (nargs > nconv)
-		sema_err(s, call, "printf: Too many arguments for format string (%d supplied, %d expected)",
+		sema_err(s, call,
+			 "printf: Too many arguments for format string (%d supplied, %d expected)",
 			 nargs, nconv);
 	else if (nargs < nconv)
-		sema_err(s, call, "printf: Not enough arguments for format string (%d supplied, %d expected)",
-			 nargs, nconv);
+		sema_err(
+			s, call,
+			"printf: Not enough arguments for format string (%d supplied, %d expected)",
+			nargs, nconv);
 }
 
 static const struct type *call_printf(struct sctx *s, struct node *n, bool as_stmt)
@@ -204,7 +209,8 @@ static const struct type *call_printf(struct sctx *s, struct node *n, bool as_st
 	}
 	for (struct node *a = fmt->next; a; a = a->next)
 		if (a->type && (a->type->kind == T_VOID || a->type->kind == T_AGG))
-			sema_err(s, a, "printf() cannot print a value of type %s", type_str(a->type));
+			sema_err(s, a, "printf() cannot print a value of type %s",
+				 type_str(a->type));
 	check_printf(s, n, fmt->str, fmt->next);
 	if (!s->quiet) {
 		struct event_desc *ev = new_event(s, n, EV_PRINTF);
@@ -322,10 +328,11 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt)
 		if (t && t->kind == T_STRING)
 			return t;
 		if (size > SEMA_MAX_STRLEN) {
-			sema_err_name(s, n,
-				      "str() would read %u bytes (max_strlen): sonde reads at most %d; "
-				      "lower BPFTRACE_MAX_STRLEN",
-				      size, SEMA_MAX_STRLEN);
+			sema_err_name(
+				s, n,
+				"str() would read %u bytes (max_strlen): sonde reads at most %d; "
+				"lower BPFTRACE_MAX_STRLEN",
+				size, SEMA_MAX_STRLEN);
 			return type_none();
 		}
 		if (t && t->kind != T_INT && t->kind != T_PTR && t->kind != T_NONE) {
@@ -421,7 +428,8 @@ const struct type *sema_agg_assign(struct sctx *s, struct node *map, struct node
 		int64_t k = 0;
 		struct node *ka = arg(call, 1);
 		if (ka && (!const_int(ka, &k) || k < 0 || k > 5)) {
-			sema_err(s, ka, "hist() second argument must be an integer literal from 0 to 5");
+			sema_err(s, ka,
+				 "hist() second argument must be an integer literal from 0 to 5");
 			return type_void();
 		}
 		if (md->agg == AGG_HIST && md->hist_k != k && md->value)
@@ -437,7 +445,8 @@ const struct type *sema_agg_assign(struct sctx *s, struct node *map, struct node
 		struct node *a = call->a->next;
 		for (int i = 0; i < 3; i++, a = a->next) {
 			if (!const_int(a, &v[i])) {
-				sema_err(s, a, "lhist() min, max and step must be integer literals");
+				sema_err(s, a,
+					 "lhist() min, max and step must be integer literals");
 				return type_void();
 			}
 		}

@@ -11,9 +11,9 @@
 #include <string.h>
 
 static const char *const agg_fn[] = {
-	[AGG_NONE] = "", [AGG_COUNT] = "count()", [AGG_SUM] = "sum()", [AGG_AVG] = "avg()",
-	[AGG_MIN] = "min()", [AGG_MAX] = "max()", [AGG_STATS] = "stats()", [AGG_HIST] = "hist()",
-	[AGG_LHIST] = "lhist()",
+	[AGG_NONE] = "",	 [AGG_COUNT] = "count()", [AGG_SUM] = "sum()",
+	[AGG_AVG] = "avg()",	 [AGG_MIN] = "min()",	  [AGG_MAX] = "max()",
+	[AGG_STATS] = "stats()", [AGG_HIST] = "hist()",	  [AGG_LHIST] = "lhist()",
 };
 
 const struct type *sema_norm(const struct type *t)
@@ -137,7 +137,8 @@ bool sema_map_key(struct sctx *s, struct node *m, struct map_desc *md)
 		/* Big keys are built in per-CPU scratch space, not on the stack; the
 		 * kernel's own limit on a hash key is what remains. */
 		if (u->size > 65535) {
-			sema_err(s, m->a, "the key of %s takes %u bytes: more than a BPF map key can hold",
+			sema_err(s, m->a,
+				 "the key of %s takes %u bytes: more than a BPF map key can hold",
 				 md->name, u->size);
 			return false;
 		}
@@ -155,7 +156,8 @@ bool sema_map_set_agg(struct sctx *s, struct node *m, struct map_desc *md, enum 
 		sema_err(s, m,
 			 "Type mismatch for %s: trying to assign value of type '%s_t' when map "
 			 "already contains a value of type '%s'",
-			 md->name, agg_fn[agg][0] ? type_str(type_agg(agg)) : "", type_str(md->value));
+			 md->name, agg_fn[agg][0] ? type_str(type_agg(agg)) : "",
+			 type_str(md->value));
 		return false;
 	}
 	if (md->agg != AGG_NONE && md->agg != agg) {
@@ -180,8 +182,7 @@ bool sema_map_set_value(struct sctx *s, struct node *m, struct map_desc *md, con
 		return false;
 	}
 	if (t->kind == T_VOID || t->kind == T_NONE) {
-		sema_err(s, m, "%s cannot be assigned a value of type '%s'", md->name,
-			 type_str(t));
+		sema_err(s, m, "%s cannot be assigned a value of type '%s'", md->name, type_str(t));
 		return false;
 	}
 	const struct type *n = sema_norm(t);
@@ -217,7 +218,8 @@ void sema_map_finish(struct program *prog)
 		case AGG_LHIST:
 			md->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;
 			md->percpu = true;
-			ksize = (md->key ? (md->key->size + 7) / 8 * 8 : 0) + 8; /* bucket stays 8-aligned */
+			ksize = (md->key ? (md->key->size + 7) / 8 * 8 : 0) +
+				8; /* bucket stays 8-aligned */
 			md->value_size = 8;
 			break;
 		default:

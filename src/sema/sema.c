@@ -12,10 +12,9 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const builtin_names[] = {
-	[B_NONE] = "",
+static const char *const builtin_names[] = {[B_NONE] = "",
 #define X(e, s) [e] = s,
-	SEMA_BUILTINS(X)
+					    SEMA_BUILTINS(X)
 #undef X
 };
 
@@ -145,7 +144,6 @@ static enum sema_builtin builtin_lookup(const char *name)
 }
 static const struct type *sema_regs_builtin(struct sctx *s, struct node *n, enum sema_builtin b);
 
-
 static const struct type *builtin_type(struct sctx *s, struct node *n)
 {
 	enum sema_builtin b = builtin_lookup(n->str);
@@ -189,20 +187,11 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 	default:
 		return sema_builtin_more(s, n, b);
 	}
-	static const char *const later[] = {
-		"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "retval", "func",
-		"curtask", "cpid", "ppid", "username", "ncpus", "jiffies", "numaid", "usermode",
-		"ctx", "probetype", "pcomm", "sarg0", "cgroup_path",
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(later); i++)
-		if (!strcmp(later[i], n->str)) {
-			struct strbuf sb;
-			sb_init(&sb);
-			sb_printf(&sb, "the builtin '%s'", n->str);
-			sema_unsupported(s, n, sb.buf);
-			sb_free(&sb);
-			return type_none();
-		}
+	if (!strncmp(n->str, "sarg", 4) && n->str[4] >= '0' && n->str[4] <= '9') {
+		sema_err(s, n, "%s (stack arguments) was removed in bpftrace 0.25: sonde has none",
+			 n->str);
+		return type_none();
+	}
 	int64_t ev;
 	if (sema_btf_enum_value(n->str, &ev)) { /* a kernel enumerator */
 		n->kind = N_INT;
@@ -486,8 +475,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		if (!is_known(a))
 			break;
 		if (!is_int(a)) {
-			sema_err(s, n, "The %s operator cannot be applied to %s", ast_op_name(n->op),
-				 type_str(a));
+			sema_err(s, n, "The %s operator cannot be applied to %s",
+				 ast_op_name(n->op), type_str(a));
 			break;
 		}
 		t = n->op == '!' ? type_bool() : n->op == '-' ? type_int(8, true) : sema_norm(a);
@@ -557,7 +546,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		int cnt = ast_list_len(n->a), i = 0;
 		/* Every element takes at least a byte of the 512-byte BPF stack. */
 		if (cnt > 512) {
-			sema_err(s, n, "a tuple of %d elements cannot fit in the 512 bytes of BPF stack",
+			sema_err(s, n,
+				 "a tuple of %d elements cannot fit in the 512 bytes of BPF stack",
 				 cnt);
 			break;
 		}
@@ -653,7 +643,8 @@ static void assign(struct sctx *s, struct node *n)
 		const struct type *l = lvalue_int(s, lv, "compound assignment");
 		const struct type *r = sema_expr(s, n->b);
 		if (is_known(l) && is_known(r) && !is_int(r))
-			sema_err(s, n->b, "Type mismatch for %s=: the right side is %s, not an integer",
+			sema_err(s, n->b,
+				 "Type mismatch for %s=: the right side is %s, not an integer",
 				 ast_op_name(n->op), type_str(r));
 		return;
 	}
@@ -672,18 +663,20 @@ static void assign(struct sctx *s, struct node *n)
 		} else if (v->typed) {
 			if (!sema_unify(sema_norm(v->type), sema_norm(r)) &&
 			    !(is_int(v->type) && is_int(r))) {
-				sema_err(s, n,
-					 "Type mismatch for %s: trying to assign value of type '%s' "
-					 "when variable already has a type '%s'",
-					 lv->str, type_str(r), type_str(v->type));
+				sema_err(
+					s, n,
+					"Type mismatch for %s: trying to assign value of type '%s' "
+					"when variable already has a type '%s'",
+					lv->str, type_str(r), type_str(v->type));
 				return;
 			}
 			if (v->type->kind == T_STRING && r->kind == T_STRING &&
 			    r->size > v->type->size)
-				sema_err(s, n,
-					 "Type mismatch for %s: trying to assign value of type '%s' "
-					 "when variable already has a type '%s'",
-					 lv->str, type_str(r), type_str(v->type));
+				sema_err(
+					s, n,
+					"Type mismatch for %s: trying to assign value of type '%s' "
+					"when variable already has a type '%s'",
+					lv->str, type_str(r), type_str(v->type));
 		} else if (is_known(v->type)) {
 			const struct type *u =
 				is_int(v->type) && is_int(r) && r->kind != T_BOOL
@@ -691,11 +684,14 @@ static void assign(struct sctx *s, struct node *n)
 					: sema_unify(v->type, r->kind == T_INT ? sema_norm(r) : r);
 			if (!u || (v->type->kind == T_STRING && r->size > v->type->size)) {
 				if (u && v->type->kind == T_STRING) {
-					v->type = u; /* grow: codegen sizes the slot from the final type */
+					v->type = u; /* grow: codegen sizes the slot from the final
+							type */
 				} else {
 					sema_err(s, n,
-						 "Type mismatch for %s: trying to assign value of type "
-						 "'%s' when variable already contains a value of type '%s'",
+						 "Type mismatch for %s: trying to assign value of "
+						 "type "
+						 "'%s' when variable already contains a value of "
+						 "type '%s'",
 						 lv->str, type_str(r), type_str(v->type));
 					return;
 				}
@@ -835,10 +831,11 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			diag_error(s->d, &ap->loc, "Invalid probe: '%s'", ap->str);
 		} else if (!prov) {
 			static const char *const later[] = {
-				"kprobe", "k", "kretprobe", "kr", "uprobe", "u", "uretprobe", "ur",
-				"usdt", "U", "fentry", "f", "fexit", "fr", "kfunc", "kretfunc",
-				"rawtracepoint", "rt", "software", "s", "hardware", "h",
-				"watchpoint", "w", "iter", "it", "self", "test", "bench",
+				"kprobe",    "k",  "kretprobe", "kr",	    "uprobe",	     "u",
+				"uretprobe", "ur", "usdt",	"U",	    "fentry",	     "f",
+				"fexit",     "fr", "kfunc",	"kretfunc", "rawtracepoint", "rt",
+				"software",  "s",  "hardware",	"h",	    "watchpoint",    "w",
+				"iter",	     "it", "self",	"test",	    "bench",
 			};
 			bool known = false;
 			for (size_t i = 0; i < ARRAY_SIZE(later); i++)
@@ -859,7 +856,8 @@ static void expand_probe(struct sctx *s, struct node *probe, int index)
 			sb_reset(&err);
 			size_t before = pd->targets.n;
 			if (prov->expand(prov, parts + 1, n - 1, &pd->targets, &err) < 0)
-				diag_error(s->d, &ap->loc, "%s", err.buf ? err.buf : "invalid probe");
+				diag_error(s->d, &ap->loc, "%s",
+					   err.buf ? err.buf : "invalid probe");
 			for (size_t i = before; i < pd->targets.n; i++) {
 				struct attach_target *t = pd->targets.v[i];
 				t->cookie = (uint64_t)prog_probe_name(p, t->name);
@@ -917,7 +915,8 @@ static struct vec *probe_fields(struct sctx *s, struct node *probe, struct prog_
 	for (size_t i = 0; i < pd->targets.n; i++) {
 		struct vec tf = {0};
 		if (pd->prov->fields(pd->targets.v[i], i ? &tf : fields, &err) < 0) {
-			diag_error(s->d, &probe->a->loc, "%s", err.buf ? err.buf : "cannot read args");
+			diag_error(s->d, &probe->a->loc, "%s",
+				   err.buf ? err.buf : "cannot read args");
 			fields = NULL;
 			for (size_t j = 0; j < tf.n; j++)
 				provider_field_free(tf.v[j]);

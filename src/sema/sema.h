@@ -43,7 +43,7 @@ struct provider;
 	X(B_PROBE, "probe")                                                                        \
 	X(B_ARGS, "args")                                                                          \
 	X(B_KSTACK, "kstack")                                                                      \
-	X(B_USTACK, "ustack") \
+	X(B_USTACK, "ustack")                                                                      \
 	X(B_ARG0, "arg0")                                                                          \
 	X(B_ARG1, "arg1")                                                                          \
 	X(B_ARG2, "arg2")                                                                          \
@@ -51,7 +51,7 @@ struct provider;
 	X(B_ARG4, "arg4")                                                                          \
 	X(B_ARG5, "arg5")                                                                          \
 	X(B_RETVAL, "retval")                                                                      \
-	X(B_FUNC, "func") \
+	X(B_FUNC, "func")                                                                          \
 	SEMA_BUILTINS_MORE(X)
 
 /* Builtins of sema/builtins.c and codegen/builtins.c. */
@@ -100,7 +100,7 @@ enum sema_builtin {
 	X(F_KSTACK, "kstack")                                                                      \
 	X(F_USTACK, "ustack")                                                                      \
 	X(F_KSYM, "ksym")                                                                          \
-	X(F_USYM, "usym") \
+	X(F_USYM, "usym")                                                                          \
 	SEMA_FUNCS_MORE(X)
 
 /* Functions of sema/funcs.c and codegen/funcs.c. */
@@ -146,7 +146,7 @@ enum sema_func {
 struct sema_var {
 	const char *name;
 	const struct type *type;
-	int index; /* codegen slot */
+	int index;  /* codegen slot */
 	bool typed; /* declared with a type: assignments convert to it */
 	bool unset; /* `let $x;` not assigned yet */
 };
@@ -162,8 +162,8 @@ struct sema_opts {
 	char *const *named; /* named program arguments after `--`: "--name[=value]" */
 	int nnamed;
 	uint32_t max_cat_bytes; /* cat() output limit */
-	bool unsafe;          /* --unsafe: system(), signal() allowed */
-	int cpid;	      /* -c: the child's pid (0: no -c) */
+	bool unsafe;		/* --unsafe: system(), signal() allowed */
+	int cpid;		/* -c: the child's pid (0: no -c) */
 	/* Out: the args field tables (struct vec * of struct arg_field *) that the
 	 * AST now points to; free them with sema_free_fields() after codegen. */
 	struct vec field_sets;

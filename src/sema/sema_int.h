@@ -21,8 +21,8 @@ struct sctx {
 	struct scope *scope;
 	int nvars;
 	int nerr_quiet;
-	int loop_depth; /* while/for loops around the current statement */
-	int in_for_map; /* inside a for-over-map body (a BPF callback) */
+	int loop_depth;	       /* while/for loops around the current statement */
+	int in_for_map;	       /* inside a for-over-map body (a BPF callback) */
 	struct vec defines;    /* N_DEFINE with a value */
 	struct vec map_decls;  /* struct map_decl * (toplevel.c) */
 	uint32_t max_map_keys; /* from the config block, 0 if not set */
@@ -104,8 +104,7 @@ const struct type *sema_norm(const struct type *t);
 const struct type *sema_unify(const struct type *a, const struct type *b);
 bool sema_map_key(struct sctx *s, struct node *m, struct map_desc *md);
 bool sema_map_set_agg(struct sctx *s, struct node *m, struct map_desc *md, enum agg_kind agg);
-bool sema_map_set_value(struct sctx *s, struct node *m, struct map_desc *md,
-			const struct type *t);
+bool sema_map_set_value(struct sctx *s, struct node *m, struct map_desc *md, const struct type *t);
 void sema_map_finish(struct program *prog);
 
 /* Events (calls.c). */

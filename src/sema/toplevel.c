@@ -162,8 +162,9 @@ static void config_item(struct sctx *s, struct node *it)
 	uint32_t v = (uint32_t)it->a->ival;
 	if (!strcmp(key, "max_strlen")) {
 		if (v > SEMA_MAX_STRLEN) {
-			sema_err(s, it->a, "max_strlen %u is too large: sonde reads at most %d bytes",
-				 v, SEMA_MAX_STRLEN);
+			sema_err(s, it->a,
+				 "max_strlen %u is too large: sonde reads at most %d bytes", v,
+				 SEMA_MAX_STRLEN);
 			return;
 		}
 		/* The environment wins over the script. */

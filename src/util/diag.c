@@ -45,11 +45,11 @@ void diag_render(struct strbuf *sb, const struct source *src, const struct span 
 		return;
 	}
 	if (sp->last_line > sp->first_line)
-		sb_printf(sb, "%s:%d-%d: %s: %s\n", src->name, sp->first_line, sp->last_line,
-			  level, msg);
+		sb_printf(sb, "%s:%d-%d: %s: %s\n", src->name, sp->first_line, sp->last_line, level,
+			  msg);
 	else
-		sb_printf(sb, "%s:%d:%d-%d: %s: %s\n", src->name, sp->first_line,
-			  sp->first_column, sp->last_column, level, msg);
+		sb_printf(sb, "%s:%d:%d-%d: %s: %s\n", src->name, sp->first_line, sp->first_column,
+			  sp->last_column, level, msg);
 
 	size_t len = 0;
 	const char *line = source_line(src, sp->first_line, &len);
