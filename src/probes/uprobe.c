@@ -166,6 +166,14 @@ static bool addr_to_off(Elf *e, uint64_t addr, uint64_t *off)
 	return false;
 }
 
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct uprobe_sym *x = *(const struct uprobe_sym *const *)a;
+	const struct uprobe_sym *y = *(const struct uprobe_sym *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
 int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -198,7 +206,6 @@ int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err)
 			const char *name;
 			struct uprobe_sym *s;
 			uint64_t off;
-			bool dup = false;
 
 			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
 			    !sym.st_value)
@@ -208,14 +215,6 @@ int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err)
 				continue;
 			name = elf_strptr(e, sh.sh_link, sym.st_name);
 			if (!name || !*name || !addr_to_off(e, sym.st_value, &off))
-				continue;
-			/* .symtab and .dynsym repeat each other; versioned aliases too. */
-			for (size_t j = 0; j < syms->n && !dup; j++) {
-				struct uprobe_sym *o = syms->v[j];
-
-				dup = !strcmp(o->name, name);
-			}
-			if (dup)
 				continue;
 			s = xcalloc(1, sizeof(*s));
 			s->name = xstrdup(name);
@@ -236,18 +235,27 @@ int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err)
 	}
 	elf_end(e);
 	close(fd);
+	/* .symtab and .dynsym repeat each other (versioned aliases too): sort
+	 * by name and keep one of each, in O(n log n) for big C++ binaries. */
+	if (syms->n > 1)
+		qsort(syms->v, syms->n, sizeof(void *), sym_cmp);
+	size_t kept = 0;
+	for (size_t i = 0; i < syms->n; i++) {
+		struct uprobe_sym *cur = syms->v[i];
+
+		if (kept && !strcmp(((struct uprobe_sym *)syms->v[kept - 1])->name, cur->name)) {
+			free(cur->name);
+			free(cur->demangled);
+			free(cur);
+			continue;
+		}
+		syms->v[kept++] = cur;
+	}
+	syms->n = kept;
 	return 0;
 }
 
 /* ---- expansion ---- */
-
-static int sym_cmp(const void *a, const void *b)
-{
-	const struct uprobe_sym *x = *(const struct uprobe_sym *const *)a;
-	const struct uprobe_sym *y = *(const struct uprobe_sym *const *)b;
-
-	return strcmp(x->name, y->name);
-}
 
 static void add_target(const struct provider *p, const char *bin, const char *shown,
 		       const char *func, uint64_t off, struct vec *out)
@@ -361,8 +369,6 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 	}
 	if (uprobe_read_syms(path, &syms, err))
 		goto fail;
-	if (syms.n > 1)
-		qsort(syms.v, syms.n, sizeof(void *), sym_cmp);
 	for (size_t i = 0; i < syms.n; i++) {
 		struct uprobe_sym *s = syms.v[i];
 

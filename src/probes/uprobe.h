@@ -18,7 +18,7 @@ struct uprobe_sym {
  * short name in the usual library directories.
  */
 char *uprobe_resolve_binary(const char *bin, int pid);
-/* Function symbols of an ELF file (struct uprobe_sym *), deduplicated by name. */
+/* Function symbols of an ELF file (struct uprobe_sym *), sorted and deduplicated by name. */
 int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err);
 void uprobe_syms_free(struct vec *syms);
 int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid, struct vec *out,
