@@ -246,7 +246,8 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 	case F_STRNCMP:
 		if (!sema_nargs_ok(s, n, 3, 3))
 			return type_none();
-		if (!str_arg(s, n, n->a, "first") | !str_arg(s, n, n->a->next, "second"))
+		/* check both arguments, so both get their errors */
+		if (!str_arg(s, n, n->a, "first") + !str_arg(s, n, n->a->next, "second"))
 			return type_none();
 		if (!sema_const_int(n->a->next->next, &v) || v < 0) {
 			sema_err(s, n->a->next->next,
@@ -260,7 +261,8 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 	case F_STRSTR:
 		if (!sema_nargs_ok(s, n, 2, 2))
 			return type_none();
-		if (!str_arg(s, n, n->a, "first") | !str_arg(s, n, n->a->next, "second"))
+		/* check both arguments, so both get their errors */
+		if (!str_arg(s, n, n->a, "first") + !str_arg(s, n, n->a->next, "second"))
 			return type_none();
 		return f == F_STRSTR ? type_int(8, true) : type_bool();
 	case F_BSWAP: {

@@ -299,14 +299,13 @@ static void literal_adapt(struct node *lit, const struct type **lt, const struct
 static struct span op_span(const struct sctx *s, const struct node *n)
 {
 	const struct span *a = &n->a->loc, *b = &n->b->loc;
-	const char *text = s->d->src ? s->d->src->text : NULL, *op = ast_op_name(n->op);
+	const char *op = ast_op_name(n->op), *text;
 	struct span sp = n->loc;
-	int line = 1;
+	int line = a->last_line;
 
-	if (!text || a->last_line != b->first_line)
+	if (s->quiet || a->last_line != b->first_line ||
+	    !(text = diag_line_start(s->d, a->last_line)))
 		return sp;
-	for (; *text && line < a->last_line; text++)
-		line += *text == '\n';
 	size_t oplen = strlen(op);
 	for (int c = a->last_column; c + (int)oplen <= b->first_column; c++)
 		if (!strncmp(text + c - 1, op, oplen)) {

@@ -11,8 +11,31 @@ void diag_init(struct diag *d, const struct source *src)
 	sb_init(&d->warnings);
 }
 
+const char *diag_line_start(struct diag *d, int line)
+{
+	const struct source *src = d->src;
+
+	if (!src || !src->text)
+		return NULL;
+	if (!d->line_off) {
+		size_t cap = 64;
+		d->line_off = xmalloc(cap * sizeof(size_t));
+		d->line_off[d->nlines++] = 0;
+		for (size_t i = 0; i < src->len; i++) {
+			if (src->text[i] != '\n')
+				continue;
+			if ((size_t)d->nlines == cap)
+				d->line_off = xrealloc(d->line_off, (cap *= 2) * sizeof(size_t));
+			d->line_off[d->nlines++] = i + 1;
+		}
+	}
+	return line >= 1 && line <= d->nlines ? src->text + d->line_off[line - 1] : NULL;
+}
+
 void diag_free(struct diag *d)
 {
+	free(d->line_off);
+	d->line_off = NULL;
 	sb_free(&d->errors);
 	sb_free(&d->warnings);
 }

@@ -34,7 +34,12 @@ struct diag {
 	int nerrors, nwarnings;
 	bool no_warnings;
 	struct strbuf errors, warnings;
+	size_t *line_off; /* start of each line, built on first use */
+	int nlines;
 };
+
+/* Start of line `line` (1-based) of d's source, or NULL; O(1) after the first call. */
+const char *diag_line_start(struct diag *d, int line);
 
 void diag_init(struct diag *d, const struct source *src);
 void diag_free(struct diag *d);
