@@ -163,6 +163,8 @@ struct program {
 	struct vec events;	/* struct event_desc * */
 	struct vec progs;	/* struct prog_desc * */
 	struct vec probe_names; /* char *: `probe` builtin values (BPF cookie index) */
+	int *name_slots;	/* open-addressing index over probe_names (-1: empty) */
+	size_t name_cap;
 	uint32_t ringbuf_size;
 	struct vec strings; /* char *: compile-time strings for the runtime (strftime formats) */
 	const struct source *source; /* the script, for errorf()/warnf() messages */
