@@ -201,9 +201,14 @@ static bool declarator(struct cparse *c, const struct type *base, struct decl *d
 	bool fnptr = false;
 
 	memset(d, 0, sizeof(*d));
-	while (accept(c, "*") || is_qualifier(peek(c)))
-		if (!strcmp(c->tok, "*"))
+	for (;;) { /* stars and qualifiers (const, volatile...) in any order */
+		if (accept(c, "*"))
 			stars++;
+		else if (is_qualifier(peek(c)))
+			next(c);
+		else
+			break;
+	}
 	if (accept(c, "(")) {
 		expect(c, "*");
 		fnptr = true;
