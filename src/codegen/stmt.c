@@ -118,8 +118,7 @@ void cg_call_stmt(struct cg *g, struct node *n)
 	case F_USTACK:
 	case F_KSYM:
 	case F_USYM:
-		cg_stack_value(g, n);
-		break;
+		break; /* a stack or symbol nobody uses: nothing to do */
 	default:
 		cg_call_more(g, n);
 		break;

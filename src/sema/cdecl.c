@@ -371,7 +371,8 @@ static void enum_body(struct cparse *c)
 		snprintf(name, sizeof(name), "%s", c->tok);
 		if (accept(c, "=") && !number(c, &v))
 			return;
-		add_const(c, name, v++);
+		add_const(c, name, v);
+		v = (int64_t)((uint64_t)v + 1); /* wraps like C's unsigned enums, no UB */
 		if (!accept(c, ",")) {
 			expect(c, "}");
 			return;
