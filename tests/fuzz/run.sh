@@ -32,7 +32,9 @@ echo "fuzz: $(ls "$work/seeds" | wc -l) seed scripts, ${time}s"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-"$fuzzer" -max_total_time="$time" -timeout=20 -rss_limit_mb=4096 -max_len=8192 \
+# A fixed seed (FUZZ_SEED; 0 = random) makes the suite's run repeatable:
+# a slower machine runs a prefix of the same mutations.
+"$fuzzer" -seed="${FUZZ_SEED:-1}" -max_total_time="$time" -timeout=20 -rss_limit_mb=4096 -max_len=8192 \
 	-print_final_stats=1 -artifact_prefix="$artifacts/" -dict="$(dirname "$0")/sonde.dict" \
 	"$work/corpus" "$work/seeds" 2>"$work/log"
 rc=$?
