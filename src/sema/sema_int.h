@@ -131,4 +131,8 @@ const struct type *sema_stack_builtin(struct sctx *s, bool user);
 const struct type *sema_stack_call(struct sctx *s, struct node *n, bool user);
 const struct type *sema_sym_call(struct sctx *s, struct node *n, bool user);
 
+/* probes.c: expand a probe's attach points into a prog_desc; its typed args. */
+void sema_expand_probe(struct sctx *s, struct node *probe, int index);
+struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_desc *pd);
+
 #endif
