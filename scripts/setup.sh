@@ -22,7 +22,7 @@ packages=(
 	libbpf-dev llvm-16-dev libelf-dev libdw-dev zlib1g-dev libzstd-dev
 	libtinfo-dev libxml2-dev libz3-dev
 	systemtap-sdt-dev  # <sys/sdt.h> for the usdt test programs
-	python3
+	python3 strace  # strace: a listing test checks which files -l reads
 	bpftool   # tests count the BPF programs left in the kernel
 	clang libclang-rt-14-dev  # the libFuzzer target (tests/fuzz)
 	bpftrace  # only for bench/bench.sh
