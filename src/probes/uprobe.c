@@ -166,6 +166,68 @@ static bool addr_to_off(Elf *e, uint64_t addr, uint64_t *off)
 	return false;
 }
 
+bool uprobe_elf_each_sym(Elf *e, bool (*fn)(void *ctx, const GElf_Sym *sym, const char *name),
+			 void *ctx)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+			continue;
+		data = elf_getdata(scn, NULL);
+		for (size_t i = 0; data && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+				continue;
+			name = elf_strptr(e, sh.sh_link, sym.st_name);
+			if (name && *name && fn(ctx, &sym, name))
+				return true;
+		}
+	}
+	return false;
+}
+
+struct read_ctx {
+	Elf *e;
+	struct vec *syms;
+};
+
+/* A function symbol with a file offset becomes a struct uprobe_sym. */
+static bool add_sym(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	struct read_ctx *rc = ctx;
+	struct uprobe_sym *s;
+	uint64_t off;
+
+	if (!sym->st_value ||
+	    (GELF_ST_TYPE(sym->st_info) != STT_FUNC &&
+	     GELF_ST_TYPE(sym->st_info) != STT_GNU_IFUNC) ||
+	    !addr_to_off(rc->e, sym->st_value, &off))
+		return false;
+	s = xcalloc(1, sizeof(*s));
+	s->name = xstrdup(name);
+	s->addr = sym->st_value;
+	s->size = sym->st_size;
+	s->offset = off;
+	if (!strncmp(name, "_Z", 2)) {
+		int status = 0;
+		char *d = __cxa_demangle(name, NULL, NULL, &status);
+
+		if (d && !status)
+			s->demangled = d;
+		else
+			free(d);
+	}
+	vec_push(rc->syms, s);
+	return false;
+}
+
 static int sym_cmp(const void *a, const void *b)
 {
 	const struct uprobe_sym *x = *(const struct uprobe_sym *const *)a;
@@ -177,7 +239,6 @@ static int sym_cmp(const void *a, const void *b)
 int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	Elf_Scn *scn = NULL;
 	Elf *e;
 
 	if (fd < 0) {
@@ -193,46 +254,8 @@ int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err)
 		close(fd);
 		return -1;
 	}
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-
-		if (!gelf_getshdr(scn, &sh) ||
-		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
-			continue;
-		data = elf_getdata(scn, NULL);
-		for (size_t i = 0; data && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			const char *name;
-			struct uprobe_sym *s;
-			uint64_t off;
-
-			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
-			    !sym.st_value)
-				continue;
-			if (GELF_ST_TYPE(sym.st_info) != STT_FUNC &&
-			    GELF_ST_TYPE(sym.st_info) != STT_GNU_IFUNC)
-				continue;
-			name = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (!name || !*name || !addr_to_off(e, sym.st_value, &off))
-				continue;
-			s = xcalloc(1, sizeof(*s));
-			s->name = xstrdup(name);
-			s->addr = sym.st_value;
-			s->size = sym.st_size;
-			s->offset = off;
-			if (!strncmp(name, "_Z", 2)) {
-				int status = 0;
-				char *d = __cxa_demangle(name, NULL, NULL, &status);
-
-				if (d && !status)
-					s->demangled = d;
-				else
-					free(d);
-			}
-			vec_push(syms, s);
-		}
-	}
+	struct read_ctx rc = {e, syms};
+	uprobe_elf_each_sym(e, add_sym, &rc);
 	elf_end(e);
 	close(fd);
 	/* .symtab and .dynsym repeat each other (versioned aliases too): sort

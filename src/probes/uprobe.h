@@ -5,6 +5,8 @@
 
 #include "probes/provider.h"
 
+#include <gelf.h>
+
 struct uprobe_sym {
 	char *name;
 	char *demangled; /* C++ names; NULL otherwise */
@@ -25,5 +27,13 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 		     struct strbuf *err);
 int uprobe_attach_at(struct bpf_program *prog, const struct attach_target *t, bool ret,
 		     struct vec *links, struct strbuf *err);
+
+/*
+ * Call fn for each defined symbol of the .symtab and .dynsym sections of e
+ * (they repeat each other: callers dedupe); stops early when fn returns true.
+ * Returns whether fn stopped it.
+ */
+bool uprobe_elf_each_sym(Elf *e, bool (*fn)(void *ctx, const GElf_Sym *sym, const char *name),
+			 void *ctx);
 
 #endif

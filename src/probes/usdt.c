@@ -76,30 +76,27 @@ static bool parse_note(const char *desc, size_t len, struct usdt_note *note)
 }
 
 /* The link-time address of symbol name in the ELF file e; false if absent. */
+struct sym_find {
+	const char *name;
+	uint64_t addr;
+};
+
+static bool sym_match(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	struct sym_find *f = ctx;
+
+	f->addr = sym->st_value;
+	return !strcmp(name, f->name);
+}
+
 static bool sym_addr(Elf *e, const char *name, uint64_t *addr)
 {
-	Elf_Scn *scn = NULL;
+	struct sym_find f = {name, 0};
 
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-
-		if (!gelf_getshdr(scn, &sh) ||
-		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
-			continue;
-		data = elf_getdata(scn, NULL);
-		for (size_t i = 0; data && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			const char *n;
-
-			if (gelf_getsym(data, (int)i, &sym) && sym.st_shndx != SHN_UNDEF &&
-			    (n = elf_strptr(e, sh.sh_link, sym.st_name)) && !strcmp(n, name)) {
-				*addr = sym.st_value;
-				return true;
-			}
-		}
-	}
-	return false;
+	if (!uprobe_elf_each_sym(e, sym_match, &f))
+		return false;
+	*addr = f.addr;
+	return true;
 }
 
 /*
