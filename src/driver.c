@@ -757,11 +757,7 @@ fail:
 	status = 1;
 done:
 	child_kill();
-	for (size_t i = 0; i < prog.progs.n; i++) {
-		struct prog_desc *pd = prog.progs.v[i];
-		for (size_t j = 0; j < pd->targets.n; j++)
-			provider_target_free(pd->targets.v[j]);
-	}
+	provider_program_targets_free(&prog);
 	prog_free(&prog);
 	arena_free(&ast.arena);
 	diag_free(&d);

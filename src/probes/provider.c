@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "probes/provider.h"
+#include "prog/prog.h"
 
 extern const struct provider provider_begin, provider_end, provider_tracepoint;
 extern const struct provider provider_rawtracepoint, provider_interval, provider_profile;
@@ -115,6 +116,17 @@ struct attach_target *provider_target_new(const struct provider *p, const char *
 	t->name = xstrdup(name);
 	t->target = target ? xstrdup(target) : NULL;
 	return t;
+}
+
+void provider_program_targets_free(struct program *p)
+{
+	for (size_t i = 0; i < p->progs.n; i++) {
+		struct prog_desc *pd = p->progs.v[i];
+
+		for (size_t j = 0; j < pd->targets.n; j++)
+			provider_target_free(pd->targets.v[j]);
+		pd->targets.n = 0;
+	}
 }
 
 void provider_target_free(struct attach_target *t)

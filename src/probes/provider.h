@@ -112,6 +112,9 @@ const struct provider *const *provider_all(void);
 int provider_split(const char *raw, char ***parts);
 void provider_parts_free(char **parts, int n);
 void provider_target_free(struct attach_target *t);
+struct program;
+/* Free the attach targets of every program of p (before prog_free). */
+void provider_program_targets_free(struct program *p);
 void provider_field_free(struct arg_field *f);
 
 /*

@@ -124,11 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sb_free(&dump);
 	diag_flush(&d, null);
-	for (size_t i = 0; i < prog.progs.n; i++) {
-		struct prog_desc *pd = prog.progs.v[i];
-		for (size_t j = 0; j < pd->targets.n; j++)
-			provider_target_free(pd->targets.v[j]);
-	}
+	provider_program_targets_free(&prog);
 	prog_free(&prog);
 	arena_free(&ast.arena);
 	diag_free(&d);
