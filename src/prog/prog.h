@@ -68,6 +68,13 @@ enum event_kind {
 	/* -k: a helper failed at loc; top = BPF_FUNC_* id; args: int64 retcode.
 	 * Codegen adds one per checked call site (not in -d types). */
 	EV_HELPER_ERROR,
+	/* A runtime check failed at loc (top = enum rt_error); no payload.
+	 * Not gated by -k, as in bpftrace. */
+	EV_RUNTIME_ERROR,
+};
+
+enum rt_error {
+	RT_ERR_DIV_ZERO, /* `/` or `%` by 0: the result is 1 */
 };
 
 struct event_arg {
