@@ -292,7 +292,7 @@ static struct span op_span(struct cg *g, const struct node *n)
 	int line = n->a->loc.last_line, col = n->a->loc.last_column;
 	const char *p = diag_line_start(g->d, line);
 
-	if (!p || !src)
+	if (!p || !src || col < 1)
 		return n->loc;
 	const char *end = src->text + src->len;
 	for (p += col - 1; p < end && *p != n->op; p++, col++)
@@ -300,8 +300,9 @@ static struct span op_span(struct cg *g, const struct node *n)
 			line++;
 			col = 0;
 		}
-	if (p >= end)
-		return n->loc;
+	const struct span *b = &n->b->loc;
+	if (p >= end || line > b->first_line || (line == b->first_line && col >= b->first_column))
+		return n->loc; /* not between the operands (a comment, a macro) */
 	return (struct span){line, col, line, col + 1 + (p + 1 < end && p[1] == '=')};
 }
 
