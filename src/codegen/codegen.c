@@ -34,14 +34,14 @@ static LLVMMetadataRef di_uint_ptr(struct cg *g, uint64_t n)
 	return LLVMDIBuilderCreatePointerType(g->di, arr, 64, 0, 0, "", 0);
 }
 
-static LLVMValueRef define_map(struct cg *g, const char *name, uint32_t type, uint32_t max,
-			       uint32_t key_size, uint32_t value_size)
+static LLVMValueRef define_map_flags(struct cg *g, const char *name, uint32_t type, uint32_t max,
+				     uint32_t key_size, uint32_t value_size, uint32_t flags)
 {
-	const char *fields[] = {"type", "max_entries", "key_size", "value_size"};
-	uint64_t vals[] = {type, max, key_size, value_size};
-	unsigned n = key_size ? 4 : 2;
-	LLVMMetadataRef members[4];
-	LLVMTypeRef ptrs[4];
+	const char *fields[] = {"type", "max_entries", "key_size", "value_size", "map_flags"};
+	uint64_t vals[] = {type, max, key_size, value_size, flags};
+	unsigned n = flags ? 5 : key_size ? 4 : 2;
+	LLVMMetadataRef members[5];
+	LLVMTypeRef ptrs[5];
 
 	for (unsigned i = 0; i < n; i++) {
 		members[i] = LLVMDIBuilderCreateMemberType(g->di, g->di_cu, fields[i],
@@ -64,6 +64,12 @@ static LLVMValueRef define_map(struct cg *g, const char *name, uint32_t type, ui
 		NULL, 64);
 	LLVMGlobalSetMetadata(gv, LLVMGetMDKindIDInContext(g->ctx, "dbg", 3), gve);
 	return gv;
+}
+
+static LLVMValueRef define_map(struct cg *g, const char *name, uint32_t type, uint32_t max,
+			       uint32_t key_size, uint32_t value_size)
+{
+	return define_map_flags(g, name, type, max, key_size, value_size, 0);
 }
 
 LLVMValueRef cg_define_map(struct cg *g, const char *name, uint32_t type, uint32_t max,
@@ -95,6 +101,14 @@ static void define_maps(struct cg *g)
 			continue;
 		snprintf(name, sizeof(name), PROG_STACK_MAP_FMT, l);
 		define_map(g, name, BPF_MAP_TYPE_STACK_TRACE, 4096, 4, (uint32_t)l * 8);
+	}
+	for (int l = 1; l <= STACK_MAX_FRAMES; l++) {
+		if (!(p->build_id_limits[l / 64] >> (l % 64) & 1))
+			continue;
+		snprintf(name, sizeof(name), PROG_BUILD_ID_STACK_MAP_FMT, l);
+		define_map_flags(g, name, BPF_MAP_TYPE_STACK_TRACE, 4096, 4,
+				 (uint32_t)(l * sizeof(struct bpf_stack_build_id)),
+				 BPF_F_STACK_BUILD_ID);
 	}
 }
 

@@ -439,6 +439,8 @@ struct cg_val cg_call_more(struct cg *g, struct node *n)
 	}
 	case F_LEN:
 		return cg_len(g, n);
+	case F_UADDR: /* sema resolved the symbol */
+		return val(cg_const(g, (int64_t)n->uval), n->type);
 	case F_FIND:
 		return cg_find(g, n);
 	case F_SIGNAL: {

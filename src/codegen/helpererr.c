@@ -41,3 +41,28 @@ void cg_helper_check(struct cg *g, LLVMValueRef rc, int helper, const struct spa
 	LLVMBuildBr(g->b, ok);
 	LLVMPositionBuilderAtEnd(g->b, ok);
 }
+
+void cg_runtime_error(struct cg *g, int err, const struct span *loc)
+{
+	struct program *p = g->prog;
+	struct event_desc *ev = arena_alloc(&p->arena, sizeof(*ev));
+	ev->kind = EV_RUNTIME_ERROR;
+	ev->id = (int)p->events.n;
+	ev->map_id = -1;
+	ev->top = err;
+	ev->loc = *loc;
+	vec_push(&p->events, ev);
+	p->source = g->d->src;
+
+	LLVMBasicBlockRef send = cg_block(g, "rt_err_send"), done = cg_block(g, "rt_err_done");
+	/* Not cg_event_begin: this may run while another event is being filled. */
+	LLVMValueRef args[] = {g->rb, cg_const(g, 8), cg_const(g, 0)};
+	LLVMValueRef rec = cg_helper(g, BPF_FUNC_ringbuf_reserve, g->ptr, args, 3);
+	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, rec, ""), done, send);
+	LLVMPositionBuilderAtEnd(g->b, send);
+	cg_store_int(g, rec, cg_const(g, ev->id), 8);
+	LLVMValueRef sub[] = {rec, cg_const(g, 0)};
+	cg_helper(g, BPF_FUNC_ringbuf_submit, g->vo, sub, 2);
+	LLVMBuildBr(g->b, done);
+	LLVMPositionBuilderAtEnd(g->b, done);
+}

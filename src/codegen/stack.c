@@ -21,7 +21,10 @@ struct cg_val cg_stack_value(struct cg *g, struct node *n)
 		id = cg_expr(g, n->a).v;
 	} else {
 		char name[32];
-		snprintf(name, sizeof(name), PROG_STACK_MAP_FMT, STACK_TYPE_LIMIT(t));
+		snprintf(name, sizeof(name),
+			 STACK_TYPE_MODE(t) == STACK_BUILD_ID ? PROG_BUILD_ID_STACK_MAP_FMT
+							      : PROG_STACK_MAP_FMT,
+			 STACK_TYPE_LIMIT(t));
 		LLVMValueRef map = LLVMGetNamedGlobal(g->mod, name);
 		LLVMValueRef args[] = {g->ctx_arg, map, cg_const(g, user ? BPF_F_USER_STACK : 0)};
 		id = cg_helper(g, BPF_FUNC_get_stackid, g->i64, args, 3);

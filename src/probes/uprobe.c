@@ -236,6 +236,43 @@ static int sym_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+struct find_ctx {
+	const char *name;
+	uint64_t addr, size;
+};
+
+static bool find_sym(void *ctx, const GElf_Sym *sym, const char *name)
+{
+	struct find_ctx *f = ctx;
+
+	if (strcmp(name, f->name) || !sym->st_value)
+		return false;
+	f->addr = sym->st_value;
+	f->size = sym->st_size;
+	return true;
+}
+
+int uprobe_find_sym(const char *path, const char *name, uint64_t *addr, uint64_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct find_ctx f = {name, 0, 0};
+	bool found = false;
+	Elf *e;
+
+	if (fd < 0)
+		return -1;
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (e && elf_kind(e) == ELF_K_ELF)
+		found = uprobe_elf_each_sym(e, find_sym, &f);
+	if (e)
+		elf_end(e);
+	close(fd);
+	*addr = f.addr;
+	*size = f.size;
+	return found ? 0 : -1;
+}
+
 int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

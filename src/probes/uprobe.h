@@ -23,6 +23,9 @@ char *uprobe_resolve_binary(const char *bin, int pid);
 /* Function symbols of an ELF file (struct uprobe_sym *), sorted and deduplicated by name. */
 int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err);
 void uprobe_syms_free(struct vec *syms);
+/* Any defined symbol (function or object) of an ELF file by name: its
+ * st_value and st_size. Returns 0, or -1 when the file or symbol is missing. */
+int uprobe_find_sym(const char *path, const char *name, uint64_t *addr, uint64_t *size);
 int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid, struct vec *out,
 		     struct strbuf *err);
 int uprobe_attach_at(struct bpf_program *prog, const struct attach_target *t, bool ret,

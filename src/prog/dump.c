@@ -27,6 +27,7 @@ static const char *const event_names[] = {
 	[EV_ERRORF] = "errorf",
 	[EV_WARNF] = "warnf",
 	[EV_HELPER_ERROR] = "helper_error",
+	[EV_RUNTIME_ERROR] = "runtime_error",
 };
 
 void prog_dump(const struct program *p, struct strbuf *sb)

@@ -68,6 +68,13 @@ enum event_kind {
 	/* -k: a helper failed at loc; top = BPF_FUNC_* id; args: int64 retcode.
 	 * Codegen adds one per checked call site (not in -d types). */
 	EV_HELPER_ERROR,
+	/* A runtime check failed at loc (top = enum rt_error); no payload.
+	 * Not gated by -k, as in bpftrace. */
+	EV_RUNTIME_ERROR,
+};
+
+enum rt_error {
+	RT_ERR_DIV_ZERO, /* `/` or `%` by 0: the result is 1 */
 };
 
 struct event_arg {
@@ -139,6 +146,9 @@ struct prog_desc {
 /* STACK_TRACE maps, one per frame limit used ("sonde_stacks_%d"): the kernel
  * hashes only the frames it keeps, so equal truncated stacks share an id. */
 #define PROG_STACK_MAP_FMT "sonde_stacks_%d"
+/* ustack(build_id): the same, made with BPF_F_STACK_BUILD_ID (frames are
+ * struct bpf_stack_build_id: build id + file offset, or the ip). */
+#define PROG_BUILD_ID_STACK_MAP_FMT "sonde_bstacks_%d"
 /* Hash u32 tgid -> u64 of processes whose user stacks/addresses were taken:
  * userspace records their mappings while they live, then deletes the key. */
 #define PROG_PIDS_MAP	 "sonde_pids"
@@ -169,6 +179,7 @@ struct program {
 	struct vec strings; /* char *: compile-time strings for the runtime (strftime formats) */
 	const struct source *source; /* the script, for errorf()/warnf() messages */
 	uint64_t stack_limits[2];    /* bit n: a stack map for n frames is used */
+	uint64_t build_id_limits[2]; /* same, for ustack(build_id) maps */
 	bool uses_user_syms;	     /* ustack/usym: define PROG_PIDS_MAP */
 	/* A string of str_trunc_size bytes that str() filled (no room for more
 	 * than size - 1 characters) prints with this trailer, as in bpftrace. */

@@ -103,6 +103,30 @@ static void json_located(struct rt *rt, const char *type, const struct strbuf *m
 	sb_free(&sb);
 }
 
+/* A failed runtime check (EV_RUNTIME_ERROR), in bpftrace's words; like
+ * bpftrace, every occurrence is reported. */
+static void runtime_error(struct rt *rt, const struct event_desc *ev, struct strbuf *js,
+			  struct strbuf *sb)
+{
+	struct strbuf msg;
+
+	sb_init(&msg);
+	if (ev->top == RT_ERR_DIV_ZERO)
+		sb_puts(&msg,
+			"Divide or modulo by 0 detected. This can lead to unexpected results. "
+			"1 is being used as the result.");
+	fflush(rt->out.f);
+	if (js)
+		json_located(rt, "runtime_error", &msg, &ev->loc);
+	else if (rt->prog->source)
+		diag_render(sb, rt->prog->source, &ev->loc, "WARNING", msg.buf, NULL);
+	else
+		sb_printf(sb, "WARNING: %s\n", msg.buf);
+	if (sb->len)
+		fwrite(sb->buf, 1, sb->len, stderr);
+	sb_free(&msg);
+}
+
 bool rt_event_more(struct rt *rt, const struct event_desc *ev, const char *rec)
 {
 	struct strbuf sb, msg, jsb;
@@ -147,6 +171,9 @@ bool rt_event_more(struct rt *rt, const struct event_desc *ev, const char *rec)
 		break;
 	case EV_HELPER_ERROR:
 		rt_helper_error(rt, ev, rec);
+		break;
+	case EV_RUNTIME_ERROR:
+		runtime_error(rt, ev, js, &sb);
 		break;
 	default:
 		sb_free(&sb);

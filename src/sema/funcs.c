@@ -481,10 +481,7 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 	case F_FIND:
 		return sema_find(s, n);
 	case F_UADDR:
-		sema_unsupported_why(s, n, "uaddr()",
-				     "it resolves the symbol in the binary of a uprobe or usdt "
-				     "probe; meanwhile cast the address from `nm` to a pointer");
-		return type_none();
+		return sema_uaddr(s, n);
 	case F_GETOPT:
 		return sema_getopt(s, n);
 	case F_TSERIES:

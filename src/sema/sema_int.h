@@ -40,6 +40,8 @@ void sema_unsupported_why(struct sctx *s, const struct node *n, const char *what
 const struct type *sema_agg_read(struct sctx *s, struct node *n, const struct map_desc *md);
 const struct type *sema_len(struct sctx *s, struct node *n);
 const struct type *sema_find(struct sctx *s, struct node *n);
+/* uaddr.c */
+const struct type *sema_uaddr(struct sctx *s, struct node *n);
 /* getopt.c */
 const struct type *sema_getopt(struct sctx *s, struct node *n);
 

@@ -10,10 +10,12 @@
 #include "sema/sema_int.h"
 
 /* BPFTRACE_STACK_MODE sets the default mode, as in bpftrace. */
-static enum stack_mode default_mode(void)
+static enum stack_mode default_mode(bool user)
 {
 	const char *m = getenv("BPFTRACE_STACK_MODE");
 
+	if (m && !strcmp(m, "build_id") && user)
+		return STACK_BUILD_ID;
 	if (m && !strcmp(m, "perf"))
 		return STACK_PERF;
 	if (m && !strcmp(m, "raw"))
@@ -21,16 +23,20 @@ static enum stack_mode default_mode(void)
 	return STACK_BPFTRACE;
 }
 
-static void use_limit(struct sctx *s, int limit)
+static void use_limit(struct sctx *s, enum stack_mode mode, int limit)
 {
-	s->prog->stack_limits[limit / 64] |= (uint64_t)1 << (limit % 64);
+	uint64_t *bits = mode == STACK_BUILD_ID ? s->prog->build_id_limits : s->prog->stack_limits;
+
+	bits[limit / 64] |= (uint64_t)1 << (limit % 64);
 }
 
 const struct type *sema_stack_builtin(struct sctx *s, bool user)
 {
-	use_limit(s, STACK_MAX_FRAMES);
+	enum stack_mode mode = default_mode(user);
+
+	use_limit(s, mode, STACK_MAX_FRAMES);
 	s->prog->uses_user_syms |= user;
-	return type_stack(user ? T_USTACK : T_KSTACK, default_mode(), STACK_MAX_FRAMES);
+	return type_stack(user ? T_USTACK : T_KSTACK, mode, STACK_MAX_FRAMES);
 }
 
 static bool parse_mode(struct sctx *s, struct node *a, bool user, enum stack_mode *mode)
@@ -42,14 +48,6 @@ static bool parse_mode(struct sctx *s, struct node *a, bool user, enum stack_mod
 			continue;
 		if (i == STACK_BUILD_ID && !user)
 			break;
-		if (i == STACK_BUILD_ID) {
-			sema_unsupported_why(
-				s, a, "the build_id stack mode",
-				"it needs a second STACK_TRACE map made with BPF_F_STACK_BUILD_ID "
-				"(32-byte frames) and its own printing; meanwhile ustack(perf) "
-				"names each frame's binary");
-			return false;
-		}
 		*mode = (enum stack_mode)i;
 		return true;
 	}
@@ -60,7 +58,7 @@ static bool parse_mode(struct sctx *s, struct node *a, bool user, enum stack_mod
 
 const struct type *sema_stack_call(struct sctx *s, struct node *n, bool user)
 {
-	enum stack_mode mode = default_mode();
+	enum stack_mode mode = default_mode(user);
 	int64_t limit = STACK_MAX_FRAMES;
 	struct node *a = n->a;
 	int nargs = ast_list_len(n->a);
@@ -87,7 +85,7 @@ const struct type *sema_stack_call(struct sctx *s, struct node *n, bool user)
 			return type_none();
 		}
 	}
-	use_limit(s, (int)limit);
+	use_limit(s, mode, (int)limit);
 	s->prog->uses_user_syms |= user;
 	return type_stack(user ? T_USTACK : T_KSTACK, mode, (int)limit);
 }
