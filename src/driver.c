@@ -10,6 +10,7 @@
 #include "codegen/codegen.h"
 #include "parser/parser.h"
 #include "probes/iter.h"
+#include "probes/multi.h"
 #include "probes/provider.h"
 #include "runtime/rt.h"
 #include "sema/sema.h"
@@ -391,7 +392,7 @@ static uint64_t boot_ns(void)
 static void destroy_links(struct vec *links)
 {
 	for (size_t i = links->n; i-- > 0;)
-		bpf_link__destroy(links->v[i]);
+		provider_link_destroy(links->v[i]);
 	links->n = 0;
 }
 
@@ -533,10 +534,25 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 		}
 		only_special = false;
 		struct bpf_program *bp = rt_program(&rt, pd);
+		int many = 0; /* targets attached at once (multi links) */
+		if (bp && pd->prov->attach_many) {
+			const char *kind = multi_link_kind(bp);
+			if (o->verbose && kind)
+				fprintf(stderr, "%s: loaded for %s links (%zu targets)\n",
+					pd->func_name, kind, pd->targets.n);
+			sb_reset(&err);
+			many = pd->prov->attach_many(bp,
+						     (struct attach_target *const *)pd->targets.v,
+						     pd->targets.n, &links, &err);
+		}
 		for (size_t j = 0; j < pd->targets.n && !stop_requested; j++) {
 			struct attach_target *t = pd->targets.v[j];
-			sb_reset(&err);
-			if (!bp || pd->prov->attach(bp, t, &links, &err)) {
+			bool failed = many < 0 || !bp;
+			if (!failed && (int)j >= many) {
+				sb_reset(&err);
+				failed = pd->prov->attach(bp, t, &links, &err) != 0;
+			}
+			if (failed) {
 				struct strbuf msg;
 				sb_init(&msg);
 				diag_render(&msg, src, &pd->loc, "ERROR",

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "prog/prog.h"
+#include "probes/multi.h"
 #include "probes/provider.h"
 #include "probes/uprobe.h"
 
@@ -478,6 +479,31 @@ static int up_attach(struct bpf_program *prog, const struct attach_target *t, st
 	return uprobe_attach_at(prog, t, !strcmp(t->prov->name, "uretprobe"), links, err);
 }
 
+/*
+ * Multi links when a binary has more than one target in this probe
+ * (uprobe:libc:str*): then every target of the program goes through them.
+ */
+static int up_load_attach_type(const struct prog_desc *pd)
+{
+	bool shared = false;
+
+	for (size_t i = 1; i < pd->targets.n && !shared; i++) {
+		const struct attach_target *a = pd->targets.v[i - 1], *b = pd->targets.v[i];
+
+		shared = !strcmp(a->target, b->target);
+	}
+	return shared && multi_wanted(multi_uprobe_kernel) ? MULTI_UPROBE_ATTACH : 0;
+}
+
+static int up_attach_many(struct bpf_program *prog, struct attach_target *const *targets, size_t n,
+			  struct vec *links, struct strbuf *err)
+{
+	if (!n || bpf_program__expected_attach_type(prog) != MULTI_UPROBE_ATTACH)
+		return 0;
+	return multi_attach_uprobes(prog, targets, n, !strcmp(targets[0]->prov->name, "uretprobe"),
+				    provider_pid, links, err);
+}
+
 /* `func` names the function: its name index rides in the cookie's high half. */
 static void up_prepare(struct prog_desc *pd, struct program *p)
 {
@@ -500,6 +526,8 @@ const struct provider provider_uprobe = {
 	.expand = up_expand,
 	.fields = up_fields,
 	.attach = up_attach,
+	.load_attach_type = up_load_attach_type,
+	.attach_many = up_attach_many,
 	.prepare = up_prepare,
 };
 
@@ -511,5 +539,7 @@ const struct provider provider_uretprobe = {
 	.expand = up_expand,
 	.fields = up_fields,
 	.attach = up_attach,
+	.load_attach_type = up_load_attach_type,
+	.attach_many = up_attach_many,
 	.prepare = up_prepare,
 };

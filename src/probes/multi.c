@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Multi links: one BPF_LINK_CREATE attaches a program at many functions
+ * instead of one perf event per function. uprobe_multi (kernel >= 6.6)
+ * takes the file offsets of one binary; kprobe_multi (>= 5.18, needs
+ * fprobe) takes kernel function names. The program must be loaded with
+ * the matching expected_attach_type, so the choice is made before
+ * loading, once per program; the kernel is asked (lazily, once) whether
+ * it has the link type. SONDE_MULTI=0 turns multi links off, =1 uses
+ * them without asking.
+ *
+ * Debian's libbpf 1.1 and its uapi headers predate uprobe_multi: its
+ * link is created with the raw bpf(2) call and kept as an fd link, which
+ * provider_link_destroy() closes like the libbpf links.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "probes/multi.h"
+
+/* BPF_LINK_CREATE's attr for uprobe_multi, as in the kernel's union bpf_attr. */
+struct umulti_attr {
+	uint32_t prog_fd;
+	uint32_t target_fd;
+	uint32_t attach_type;
+	uint32_t link_flags;
+	uint64_t path;
+	uint64_t offsets;
+	uint64_t ref_ctr_offsets;
+	uint64_t cookies;
+	uint32_t cnt;
+	uint32_t flags;
+	uint32_t pid;
+	uint32_t pad; /* the kernel wants the tail zeroed */
+};
+_Static_assert(offsetof(struct umulti_attr, path) == 16, "link_create.uprobe_multi.path");
+_Static_assert(offsetof(struct umulti_attr, cnt) == 48, "link_create.uprobe_multi.cnt");
+_Static_assert(offsetof(struct umulti_attr, pid) == 56, "link_create.uprobe_multi.pid");
+
+/* ---- fd links ---- */
+
+/* A link that libbpf did not make: its fd, closed on destroy. */
+struct fd_link {
+	int fd;
+};
+
+/* The live fd links: few (one per binary per probe), searched on destroy. */
+static struct vec fd_links;
+
+static void *fd_link_new(int fd)
+{
+	struct fd_link *l = xmalloc(sizeof(*l));
+
+	l->fd = fd;
+	vec_push(&fd_links, l);
+	return l;
+}
+
+void provider_link_destroy(void *link)
+{
+	for (size_t i = 0; i < fd_links.n; i++) {
+		struct fd_link *l = fd_links.v[i];
+
+		if (l != link)
+			continue;
+		close(l->fd);
+		free(l);
+		fd_links.v[i] = fd_links.v[--fd_links.n];
+		if (!fd_links.n)
+			vec_free(&fd_links);
+		return;
+	}
+	bpf_link__destroy(link);
+}
+
+/* ---- feature checks ---- */
+
+/* SONDE_MULTI: 0 never, 1 always, -1 (unset or other): ask the kernel. */
+static int multi_env(void)
+{
+	const char *v = getenv("SONDE_MULTI");
+
+	if (v && !strcmp(v, "0"))
+		return 0;
+	if (v && !strcmp(v, "1"))
+		return 1;
+	return -1;
+}
+
+/* A program that returns 0, loaded with expected_attach_type type; fd or -1. */
+static int tiny_kprobe_prog(uint32_t type)
+{
+	const struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type);
+
+	return bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, ARRAY_SIZE(insns), &opts);
+}
+
+static int umulti_create(struct umulti_attr *a)
+{
+	return (int)syscall(__NR_bpf, BPF_LINK_CREATE, a, sizeof(*a));
+}
+
+bool multi_uprobe_kernel(void)
+{
+	static int known = -1;
+	uint64_t off = 0;
+	int prog, fd, e1, e2;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	prog = tiny_kprobe_prog(MULTI_UPROBE_ATTACH);
+	if (prog < 0)
+		return false;
+	/* "/" is no file to probe: a kernel with uprobe_multi says EBADF... */
+	struct umulti_attr a = {
+		.prog_fd = (uint32_t)prog,
+		.attach_type = MULTI_UPROBE_ATTACH,
+		.path = (uint64_t)(uintptr_t) "/",
+		.offsets = (uint64_t)(uintptr_t)&off,
+		.cnt = 1,
+	};
+	fd = umulti_create(&a);
+	e1 = errno;
+	if (fd >= 0)
+		close(fd);
+	/* ...and one that filters by process (6.9+, what -p needs) rejects pid -1 first. */
+	a.pid = (uint32_t)-1;
+	fd = umulti_create(&a);
+	e2 = errno;
+	if (fd >= 0)
+		close(fd);
+	close(prog);
+	known = fd < 0 && e1 == EBADF && e2 == EINVAL;
+	return known;
+}
+
+bool multi_kprobe_kernel(void)
+{
+	static int known = -1;
+	const char *syms[] = {"sonde_no_such_kernel_function"};
+	int prog, fd, e;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	prog = tiny_kprobe_prog(BPF_TRACE_KPROBE_MULTI);
+	if (prog < 0)
+		return false;
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .kprobe_multi.syms = syms, .kprobe_multi.cnt = 1);
+	fd = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &opts);
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	close(prog);
+	/*
+	 * Without fprobe the kernel answers EOPNOTSUPP, before 5.18 EINVAL;
+	 * with kprobe_multi the unknown function is what fails (ESRCH, ENOENT).
+	 */
+	known = fd >= 0 || (e != EOPNOTSUPP && e != EINVAL && e != 524 /* ENOTSUPP */);
+	return known;
+}
+
+bool multi_wanted(bool (*kernel_has)(void))
+{
+	int env = multi_env();
+
+	return env < 0 ? kernel_has() : env == 1;
+}
+
+/* ---- attaching ---- */
+
+int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *targets, size_t n,
+			 bool ret, int pid, struct vec *links, struct strbuf *err)
+{
+	uint64_t *offs = xcalloc(n, sizeof(*offs)), *cookies = xcalloc(n, sizeof(*cookies));
+	bool *done = xcalloc(n, sizeof(*done));
+	size_t before = links->n;
+	int rc = 0;
+
+	/* One link per binary; a probe may name several. */
+	for (size_t i = 0; i < n && !rc; i++) {
+		const char *path = targets[i]->target;
+		uint32_t cnt = 0;
+
+		if (done[i])
+			continue;
+		for (size_t j = i; j < n; j++) {
+			if (done[j] || strcmp(targets[j]->target, path))
+				continue;
+			done[j] = true;
+			offs[cnt] = targets[j]->offset;
+			cookies[cnt++] = targets[j]->cookie;
+		}
+		struct umulti_attr a = {
+			.prog_fd = (uint32_t)bpf_program__fd(prog),
+			.attach_type = MULTI_UPROBE_ATTACH,
+			.path = (uint64_t)(uintptr_t)path,
+			.offsets = (uint64_t)(uintptr_t)offs,
+			.cookies = (uint64_t)(uintptr_t)cookies,
+			.cnt = cnt,
+			.flags = ret ? MULTI_UPROBE_RETURN : 0,
+			.pid = pid > 0 ? (uint32_t)pid : 0,
+		};
+		int fd = umulti_create(&a);
+
+		if (fd < 0) {
+			/* ENOTSUPP: an instruction the kernel cannot replace by a breakpoint. */
+			const char *why = errno == 524 ? "the kernel cannot probe the "
+							 "instruction there (ENOTSUPP)"
+						       : strerror(errno);
+
+			if (cnt == 1)
+				sb_printf(err, "cannot attach to %s: %s", targets[i]->name, why);
+			else
+				sb_printf(err,
+					  "cannot attach to the %u functions of %s with one "
+					  "uprobe_multi link: %s at one of them",
+					  cnt, path, why);
+			rc = -1;
+			break;
+		}
+		vec_push(links, fd_link_new(fd));
+	}
+	if (rc) {
+		while (links->n > before)
+			provider_link_destroy(links->v[--links->n]);
+	}
+	free(offs);
+	free(cookies);
+	free(done);
+	return rc ? -1 : (int)n;
+}
+
+int multi_attach_kprobes(struct bpf_program *prog, struct attach_target *const *targets, size_t n,
+			 bool ret, struct vec *links, struct strbuf *err)
+{
+	const char **syms = xcalloc(n, sizeof(*syms));
+	__u64 *cookies = xcalloc(n, sizeof(*cookies));
+	struct bpf_link *link;
+
+	for (size_t i = 0; i < n; i++) {
+		syms[i] = targets[i]->target;
+		cookies[i] = targets[i]->cookie;
+	}
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, opts, .syms = syms, .cookies = cookies, .cnt = n,
+		    .retprobe = ret);
+	link = bpf_program__attach_kprobe_multi_opts(prog, NULL, &opts);
+	if (!link) {
+		int e = errno;
+
+		if (e == EOPNOTSUPP || e == 524)
+			sb_printf(err,
+				  "kprobe_multi links are not available: this kernel was built "
+				  "without CONFIG_FPROBE");
+		else
+			sb_printf(err,
+				  "cannot attach to the %zu kernel functions with one "
+				  "kprobe_multi link: %s",
+				  n, strerror(e));
+	}
+	free(syms);
+	free(cookies);
+	if (!link)
+		return -1;
+	vec_push(links, link);
+	return (int)n;
+}
+
+const char *multi_link_kind(const struct bpf_program *prog)
+{
+	switch ((int)bpf_program__expected_attach_type(prog)) {
+	case MULTI_UPROBE_ATTACH:
+		return "uprobe_multi";
+	case BPF_TRACE_KPROBE_MULTI:
+		return "kprobe_multi";
+	default:
+		return NULL;
+	}
+}
