@@ -24,6 +24,7 @@
 #include <bpf/libbpf.h>
 
 #include "probes/multi.h"
+#include "probes/uprobe.h"
 
 /* BPF_LINK_CREATE's attr for uprobe_multi, as in the kernel's union bpf_attr. */
 struct umulti_attr {
@@ -181,10 +182,47 @@ bool multi_wanted(bool (*kernel_has)(void))
 
 /* ---- attaching ---- */
 
+/*
+ * The link for a's offsets failed: halve them until one fails on its own,
+ * so the error names the function (a few links, each closed at once).
+ * Returns its index, or -1 when no single one fails.
+ */
+static int umulti_culprit(struct umulti_attr a)
+{
+	const uint64_t *offs = (const uint64_t *)(uintptr_t)a.offsets;
+	const uint64_t *cookies = (const uint64_t *)(uintptr_t)a.cookies;
+	uint32_t lo = 0, n = a.cnt;
+	int fd;
+
+	while (n > 1) {
+		a.offsets = (uint64_t)(uintptr_t)(offs + lo);
+		a.cookies = (uint64_t)(uintptr_t)(cookies + lo);
+		a.cnt = n / 2;
+		fd = umulti_create(&a);
+		if (fd >= 0) {
+			close(fd);
+			lo += n / 2;
+			n -= n / 2;
+		} else {
+			n /= 2;
+		}
+	}
+	a.offsets = (uint64_t)(uintptr_t)(offs + lo);
+	a.cookies = (uint64_t)(uintptr_t)(cookies + lo);
+	a.cnt = 1;
+	fd = umulti_create(&a);
+	if (fd >= 0) {
+		close(fd);
+		return -1;
+	}
+	return (int)lo;
+}
+
 int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *targets, size_t n,
 			 bool ret, int pid, struct vec *links, struct strbuf *err)
 {
 	uint64_t *offs = xcalloc(n, sizeof(*offs)), *cookies = xcalloc(n, sizeof(*cookies));
+	size_t *idx = xcalloc(n, sizeof(*idx)); /* offs[k] is targets[idx[k]] */
 	bool *done = xcalloc(n, sizeof(*done));
 	size_t before = links->n;
 	int rc = 0;
@@ -200,6 +238,7 @@ int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *
 			if (done[j] || strcmp(targets[j]->target, path))
 				continue;
 			done[j] = true;
+			idx[cnt] = j;
 			offs[cnt] = targets[j]->offset;
 			cookies[cnt++] = targets[j]->cookie;
 		}
@@ -216,17 +255,16 @@ int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *
 		int fd = umulti_create(&a);
 
 		if (fd < 0) {
-			/* ENOTSUPP: an instruction the kernel cannot replace by a breakpoint. */
-			const char *why = errno == 524 ? "the kernel cannot probe the "
-							 "instruction there (ENOTSUPP)"
-						       : strerror(errno);
+			int e = errno, bad = cnt == 1 ? 0 : umulti_culprit(a);
+			const char *why = uprobe_strerror(e);
 
-			if (cnt == 1)
-				sb_printf(err, "cannot attach to %s: %s", targets[i]->name, why);
+			if (bad >= 0)
+				sb_printf(err, "cannot attach to %s: %s", targets[idx[bad]]->name,
+					  why);
 			else
 				sb_printf(err,
 					  "cannot attach to the %u functions of %s with one "
-					  "uprobe_multi link: %s at one of them",
+					  "uprobe_multi link: %s",
 					  cnt, path, why);
 			rc = -1;
 			break;
@@ -239,6 +277,7 @@ int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *
 	}
 	free(offs);
 	free(cookies);
+	free(idx);
 	free(done);
 	return rc ? -1 : (int)n;
 }

@@ -457,6 +457,12 @@ static int up_fields(const struct attach_target *t, struct vec *out, struct strb
 	return 0;
 }
 
+const char *uprobe_strerror(int e)
+{
+	/* ENOTSUPP, kernel-internal: an instruction it cannot replace by a breakpoint. */
+	return e == 524 ? "the kernel cannot probe the instruction there (ENOTSUPP)" : strerror(e);
+}
+
 int uprobe_attach_at(struct bpf_program *prog, const struct attach_target *t, bool ret,
 		     struct vec *links, struct strbuf *err)
 {
@@ -466,7 +472,7 @@ int uprobe_attach_at(struct bpf_program *prog, const struct attach_target *t, bo
 	link = bpf_program__attach_uprobe_opts(prog, provider_pid > 0 ? provider_pid : -1,
 					       t->target, (size_t)t->offset, &opts);
 	if (!link) {
-		sb_printf(err, "cannot attach to %s: %s", t->name, strerror(errno));
+		sb_printf(err, "cannot attach to %s: %s", t->name, uprobe_strerror(errno));
 		return -1;
 	}
 	vec_push(links, link);

@@ -173,6 +173,9 @@ CASES = [
     ("attach failure after a good probe",
      "tracepoint:syscalls:sys_enter_getpid { @n = count(); }\n"
      "profile:hz:2000000000 { @p = count(); }", None, 1),
+    # libc's pthread_spin_lock starts with an instruction uprobes refuse
+    ("attach failure after a uprobe_multi link",
+     UPROBES + "uprobe:libc:pthread_spin_* { @s = count(); }", None, 1),
     ("compile error", "BEGIN { @x = 1; @x = \"s\"; }", None, 1),
     ("verifier rejection", PROGS, None, 1, {"SONDE_TEST_BAD_ACCESS": "1"}),
 ]
