@@ -154,6 +154,6 @@ int driver_info(FILE *out, const char *version)
 	btf__free(vmlinux);
 	/* Multi links: asked the way attaching asks, so --info says what probes will use. */
 	fprintf(out, "  kprobe_multi: %s\n", yes(multi_kprobe_kernel()));
-	fprintf(out, "  uprobe_multi: %s\n", yes(multi_uprobe_kernel()));
+	fprintf(out, "  uprobe_multi: %s\n", yes(multi_uprobe_kernel(false)));
 	return 0;
 }

@@ -83,8 +83,7 @@ void provider_link_destroy(void *link)
 
 /* ---- feature checks ---- */
 
-/* SONDE_MULTI: 0 never, 1 always, -1 (unset or other): ask the kernel. */
-static int multi_env(void)
+int multi_env(void)
 {
 	const char *v = getenv("SONDE_MULTI");
 
@@ -112,15 +111,15 @@ static int umulti_create(struct umulti_attr *a)
 	return (int)syscall(__NR_bpf, BPF_LINK_CREATE, a, sizeof(*a));
 }
 
-bool multi_uprobe_kernel(void)
+bool multi_uprobe_kernel(bool pid_filter)
 {
-	static int known = -1;
+	static int known = -1, by_process = -1;
 	uint64_t off = 0;
-	int prog, fd, e1, e2;
+	int prog, fd;
 
 	if (known >= 0)
-		return known;
-	known = 0;
+		return known && (!pid_filter || by_process);
+	known = by_process = 0;
 	prog = tiny_kprobe_prog(MULTI_UPROBE_ATTACH);
 	if (prog < 0)
 		return false;
@@ -133,18 +132,20 @@ bool multi_uprobe_kernel(void)
 		.cnt = 1,
 	};
 	fd = umulti_create(&a);
-	e1 = errno;
+	known = fd < 0 && errno == EBADF;
 	if (fd >= 0)
 		close(fd);
-	/* ...and one that filters by process (6.9+, what -p needs) rejects pid -1 first. */
+	/*
+	 * ...and one that filters by process, not by thread (6.9, fixes in
+	 * 6.6-6.8 updates), rejects pid -1 before looking at the path.
+	 */
 	a.pid = (uint32_t)-1;
 	fd = umulti_create(&a);
-	e2 = errno;
+	by_process = fd < 0 && errno == EINVAL;
 	if (fd >= 0)
 		close(fd);
 	close(prog);
-	known = fd < 0 && e1 == EBADF && e2 == EINVAL;
-	return known;
+	return known && (!pid_filter || by_process);
 }
 
 bool multi_kprobe_kernel(void)
@@ -171,13 +172,6 @@ bool multi_kprobe_kernel(void)
 	 */
 	known = fd >= 0 || (e != EOPNOTSUPP && e != EINVAL && e != 524 /* ENOTSUPP */);
 	return known;
-}
-
-bool multi_wanted(bool (*kernel_has)(void))
-{
-	int env = multi_env();
-
-	return env < 0 ? kernel_has() : env == 1;
 }
 
 /* ---- attaching ---- */

@@ -9,11 +9,14 @@
 #define MULTI_UPROBE_ATTACH 48	      /* BPF_TRACE_UPROBE_MULTI */
 #define MULTI_UPROBE_RETURN (1U << 0) /* BPF_F_UPROBE_MULTI_RETURN */
 
-/* Whether the kernel has uprobe_multi (with per-process filtering) / kprobe_multi; asked once. */
-bool multi_uprobe_kernel(void);
+/* SONDE_MULTI: 0 never use multi links, 1 always, -1 (unset): when the kernel has them. */
+int multi_env(void);
+/*
+ * Whether the kernel has uprobe_multi links (pid_filter: that filter by
+ * process, which -p needs) / kprobe_multi links. Asked once, lazily.
+ */
+bool multi_uprobe_kernel(bool pid_filter);
 bool multi_kprobe_kernel(void);
-/* Whether to use multi links: SONDE_MULTI=0 or 1 decides, else kernel_has(). */
-bool multi_wanted(bool (*kernel_has)(void));
 
 /*
  * Attach prog at the n targets with one uprobe_multi link per binary
