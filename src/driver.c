@@ -149,6 +149,8 @@ static void usage(FILE *f)
 		   "    -d, --debug STAGE  dump a stage (comma list): tokens, ast, types, ir,\n"
 		   "                       ir-opt, verifier, libbpf, all\n"
 		   "    --dry-run          compile, load and attach, then exit without tracing\n"
+		   "    --no-feature LIST  do not use these kernel features (comma list):\n"
+		   "                       uprobe_multi, kprobe_multi, kprobe_session\n"
 		   "    --emit-elf FILE    write the generated BPF ELF object to FILE\n"
 		   "    --emit-llvm FILE   write the optimised LLVM IR to FILE\n"
 		   "    --verify-llvm-ir   verify the generated LLVM IR (always done)\n"
@@ -240,6 +242,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		OPT_UNSAFE,
 		OPT_INCLUDE,
 		OPT_INFO,
+		OPT_NO_FEATURE,
 	};
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
@@ -261,6 +264,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"unsafe", no_argument, NULL, OPT_UNSAFE},
 		{"include", required_argument, NULL, OPT_INCLUDE},
 		{"info", no_argument, NULL, OPT_INFO},
+		{"no-feature", required_argument, NULL, OPT_NO_FEATURE},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -341,6 +345,15 @@ static int parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_UNSAFE:
 			o->unsafe = true;
+			break;
+		case OPT_NO_FEATURE:
+			if (multi_no_feature(optarg)) {
+				fprintf(stderr,
+					"ERROR: --no-feature %s: features are kprobe_multi, "
+					"kprobe_session and uprobe_multi\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case ':':
 			fprintf(stderr, "ERROR: option '%s' needs an argument\n", argv[optind - 1]);

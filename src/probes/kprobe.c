@@ -159,9 +159,9 @@ static int kp_load_attach_type(const struct prog_desc *pd)
 	for (size_t i = 0; i < pd->targets.n; i++)
 		if (((const struct attach_target *)pd->targets.v[i])->offset)
 			return 0;
-	if (!multi_env())
+	if (!multi_mode(true))
 		return 0;
-	return multi_env() > 0 || multi_kprobe_kernel() ? BPF_TRACE_KPROBE_MULTI : 0;
+	return multi_mode(true) > 0 || multi_kprobe_kernel() ? BPF_TRACE_KPROBE_MULTI : 0;
 }
 
 static int kp_attach_many(struct bpf_program *prog, struct attach_target *const *targets, size_t n,

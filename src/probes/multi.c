@@ -83,10 +83,32 @@ void provider_link_destroy(void *link)
 
 /* ---- feature checks ---- */
 
-int multi_env(void)
+/* --no-feature uprobe_multi / kprobe_multi */
+static bool no_uprobe_multi, no_kprobe_multi;
+
+int multi_no_feature(const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	int rc = 0;
+
+	for (char *f = strtok_r(copy, ",", &save); f && !rc; f = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(f, "uprobe_multi"))
+			no_uprobe_multi = true;
+		else if (!strcmp(f, "kprobe_multi"))
+			no_kprobe_multi = true;
+		else if (strcmp(f, "kprobe_session")) /* sonde uses no session links */
+			rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
+int multi_mode(bool kprobe)
 {
 	const char *v = getenv("SONDE_MULTI");
 
+	if (kprobe ? no_kprobe_multi : no_uprobe_multi)
+		return 0;
 	if (v && !strcmp(v, "0"))
 		return 0;
 	if (v && !strcmp(v, "1"))

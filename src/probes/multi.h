@@ -9,8 +9,13 @@
 #define MULTI_UPROBE_ATTACH 48	      /* BPF_TRACE_UPROBE_MULTI */
 #define MULTI_UPROBE_RETURN (1U << 0) /* BPF_F_UPROBE_MULTI_RETURN */
 
-/* SONDE_MULTI: 0 never use multi links, 1 always, -1 (unset): when the kernel has them. */
-int multi_env(void);
+/*
+ * Whether uprobes (kprobe: kprobes) use multi links: 0 never (--no-feature,
+ * SONDE_MULTI=0), 1 always (SONDE_MULTI=1), -1 when the kernel has them.
+ */
+int multi_mode(bool kprobe);
+/* --no-feature LIST (kprobe_multi, uprobe_multi, kprobe_session): 0, or -1 for an unknown name. */
+int multi_no_feature(const char *list);
 /*
  * Whether the kernel has uprobe_multi links (pid_filter: that filter by
  * process, which -p needs) / kprobe_multi links. Asked once, lazily.

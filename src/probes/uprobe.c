@@ -498,9 +498,10 @@ static int up_load_attach_type(const struct prog_desc *pd)
 
 		shared = !strcmp(a->target, b->target);
 	}
-	if (!shared || !multi_env())
+	if (!shared || !multi_mode(false))
 		return 0;
-	return multi_env() > 0 || multi_uprobe_kernel(provider_pid > 0) ? MULTI_UPROBE_ATTACH : 0;
+	return multi_mode(false) > 0 || multi_uprobe_kernel(provider_pid > 0) ? MULTI_UPROBE_ATTACH
+									      : 0;
 }
 
 static int up_attach_many(struct bpf_program *prog, struct attach_target *const *targets, size_t n,
