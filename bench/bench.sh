@@ -11,7 +11,12 @@
 #   (c) wide attach: wall time of
 #       `tracepoint:syscalls:sys_enter_* { @[probe] = count(); } BEGIN { exit(); }`
 #       (about 360 tracepoints attached and detached; one run each)
-#   (d) kernel.bpf_stats_enabled is restored afterwards.
+#   (d) wide uprobe attach: wall time of
+#       `uprobe:/lib/x86_64-linux-gnu/libc.so.6:str* { @[probe] = count(); } BEGIN { exit(); }`
+#       (about 80 libc functions attached and detached; one run each):
+#       sonde with one uprobe_multi link, and with SONDE_MULTI=0 (one
+#       perf-event link per function, as bpftrace 0.17 attaches)
+#   (e) kernel.bpf_stats_enabled is restored afterwards.
 #
 # Usage: sudo bench/bench.sh [-n RUNS] [-e EVENTS] [--sonde PATH] [--bpftrace PATH]
 set -euo pipefail
@@ -25,7 +30,7 @@ while [ $# -gt 0 ]; do
 	-e) events=$2; shift 2 ;;
 	--sonde) sonde=$2; shift 2 ;;
 	--bpftrace) bpftrace=$2; shift 2 ;;
-	-h|--help) sed -n '3,17p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,22p' "$0"; exit 0 ;;
 	*) echo "bench: unknown argument $1" >&2; exit 1 ;;
 	esac
 done
@@ -156,6 +161,26 @@ def wide(path):
 w = {name: wide(path) for name, path in tools}
 rows.append(("sys_enter_* attach+detach (s)", fmt(w["sonde"], ".3f"),
              fmt(w["bpftrace"], ".3f"), ratio(w["sonde"], w["bpftrace"])))
+
+UWIDE = ("uprobe:/lib/x86_64-linux-gnu/libc.so.6:str* { @[probe] = count(); } "
+         "BEGIN { exit(); }")
+
+
+def uwide(path, env=None):
+    """Wall time (s) of attaching and detaching libc's str* uprobes."""
+    t0 = time.monotonic()
+    r = subprocess.run([path, "-e", UWIDE], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       env=dict(os.environ, **(env or {})))
+    return time.monotonic() - t0 if r.returncode == 0 else None
+
+
+u = {name: uwide(path) for name, path in tools}
+rows.append(("libc str* uprobes attach+detach (s)", fmt(u["sonde"], ".3f"),
+             fmt(u["bpftrace"], ".3f"), ratio(u["sonde"], u["bpftrace"])))
+u0 = uwide(sonde, {"SONDE_MULTI": "0"})
+rows.append(("  same, SONDE_MULTI=0 (s)", fmt(u0, ".3f"), fmt(u["bpftrace"], ".3f"),
+             ratio(u0, u["bpftrace"])))
 
 for label, prog in probes:
     r = {name: per_event(path, prog) for name, path in tools}

@@ -10,6 +10,7 @@
 #include "codegen/codegen.h"
 #include "parser/parser.h"
 #include "probes/iter.h"
+#include "probes/multi.h"
 #include "probes/provider.h"
 #include "runtime/rt.h"
 #include "sema/sema.h"
@@ -148,6 +149,8 @@ static void usage(FILE *f)
 		   "    -d, --debug STAGE  dump a stage (comma list): tokens, ast, types, ir,\n"
 		   "                       ir-opt, verifier, libbpf, all\n"
 		   "    --dry-run          compile, load and attach, then exit without tracing\n"
+		   "    --no-feature LIST  do not use these kernel features (comma list):\n"
+		   "                       uprobe_multi, kprobe_multi, kprobe_session\n"
 		   "    --emit-elf FILE    write the generated BPF ELF object to FILE\n"
 		   "    --emit-llvm FILE   write the optimised LLVM IR to FILE\n"
 		   "    --verify-llvm-ir   verify the generated LLVM IR (always done)\n"
@@ -239,6 +242,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		OPT_UNSAFE,
 		OPT_INCLUDE,
 		OPT_INFO,
+		OPT_NO_FEATURE,
 	};
 	static const struct option longopts[] = {
 		{"help", no_argument, NULL, 'h'},
@@ -260,6 +264,7 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"unsafe", no_argument, NULL, OPT_UNSAFE},
 		{"include", required_argument, NULL, OPT_INCLUDE},
 		{"info", no_argument, NULL, OPT_INFO},
+		{"no-feature", required_argument, NULL, OPT_NO_FEATURE},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -341,6 +346,15 @@ static int parse_options(struct options *o, int argc, char **argv)
 		case OPT_UNSAFE:
 			o->unsafe = true;
 			break;
+		case OPT_NO_FEATURE:
+			if (multi_no_feature(optarg)) {
+				fprintf(stderr,
+					"ERROR: --no-feature %s: features are kprobe_multi, "
+					"kprobe_session and uprobe_multi\n",
+					optarg);
+				return -1;
+			}
+			break;
 		case ':':
 			fprintf(stderr, "ERROR: option '%s' needs an argument\n", argv[optind - 1]);
 			usage(stderr);
@@ -391,7 +405,7 @@ static uint64_t boot_ns(void)
 static void destroy_links(struct vec *links)
 {
 	for (size_t i = links->n; i-- > 0;)
-		bpf_link__destroy(links->v[i]);
+		provider_link_destroy(links->v[i]);
 	links->n = 0;
 }
 
@@ -533,10 +547,25 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 		}
 		only_special = false;
 		struct bpf_program *bp = rt_program(&rt, pd);
+		int many = 0; /* targets attached at once (multi links) */
+		if (bp && pd->prov->attach_many) {
+			const char *kind = multi_link_kind(bp);
+			if (o->verbose && kind)
+				fprintf(stderr, "%s: loaded for %s links (%zu targets)\n",
+					pd->func_name, kind, pd->targets.n);
+			sb_reset(&err);
+			many = pd->prov->attach_many(bp,
+						     (struct attach_target *const *)pd->targets.v,
+						     pd->targets.n, &links, &err);
+		}
 		for (size_t j = 0; j < pd->targets.n && !stop_requested; j++) {
 			struct attach_target *t = pd->targets.v[j];
-			sb_reset(&err);
-			if (!bp || pd->prov->attach(bp, t, &links, &err)) {
+			bool failed = many < 0 || !bp;
+			if (!failed && (int)j >= many) {
+				sb_reset(&err);
+				failed = pd->prov->attach(bp, t, &links, &err) != 0;
+			}
+			if (failed) {
 				struct strbuf msg;
 				sb_init(&msg);
 				diag_render(&msg, src, &pd->loc, "ERROR",

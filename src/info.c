@@ -5,8 +5,10 @@
  * are probed by loading tiny programs through libbpf's probe API.
  */
 #include "driver.h"
+#include "probes/multi.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <llvm-c/Core.h>
 #include <string.h>
@@ -26,6 +28,30 @@ static bool have_helper(enum bpf_prog_type pt, enum bpf_func_id id)
 static bool have_file(const char *path)
 {
 	return access(path, F_OK) == 0;
+}
+
+/*
+ * Whether a tracing program of attach type `type` at vmlinux's BTF type
+ * `name` loads: libbpf's generic probe of the program type says no where
+ * fentry cannot load though tp_btf and iter can (no ftrace).
+ */
+static bool have_tracing(struct btf *vmlinux, enum bpf_attach_type type, const char *name, int kind)
+{
+	const struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	int id = vmlinux ? btf__find_by_name_kind(vmlinux, name, kind) : -1;
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = type);
+	int fd;
+
+	if (id <= 0)
+		return false;
+	opts.attach_btf_id = (uint32_t)id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &opts);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
 }
 
 int driver_info(FILE *out, const char *version)
@@ -74,8 +100,6 @@ int driver_info(FILE *out, const char *version)
 		{"tracepoint", BPF_PROG_TYPE_TRACEPOINT},
 		{"perf_event", BPF_PROG_TYPE_PERF_EVENT},
 		{"raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT},
-		{"tracing (fentry/fexit, tp_btf)", BPF_PROG_TYPE_TRACING},
-		{"iter", BPF_PROG_TYPE_TRACING},
 	};
 
 	if (uname(&u) == 0) {
@@ -117,5 +141,19 @@ int driver_info(FILE *out, const char *version)
 			yes(libbpf_probe_bpf_prog_type(progs[i].t, NULL) > 0));
 	fprintf(out, "  kprobe: %s\n",
 		yes(libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_KPROBE, NULL) > 0));
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	if (libbpf_get_error(vmlinux))
+		vmlinux = NULL;
+	fprintf(out, "  fentry: %s\n",
+		yes(have_tracing(vmlinux, BPF_TRACE_FENTRY, "vfs_read", BTF_KIND_FUNC)));
+	fprintf(out, "  tp_btf: %s\n",
+		yes(have_tracing(vmlinux, BPF_TRACE_RAW_TP, "btf_trace_sched_switch",
+				 BTF_KIND_TYPEDEF)));
+	fprintf(out, "  iter: %s\n",
+		yes(have_tracing(vmlinux, BPF_TRACE_ITER, "bpf_iter_task", BTF_KIND_FUNC)));
+	btf__free(vmlinux);
+	/* Multi links: asked the way attaching asks, so --info says what probes will use. */
+	fprintf(out, "  kprobe_multi: %s\n", yes(multi_kprobe_kernel()));
+	fprintf(out, "  uprobe_multi: %s\n", yes(multi_uprobe_kernel(false)));
 	return 0;
 }

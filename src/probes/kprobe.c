@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "prog/prog.h"
+#include "probes/multi.h"
 #include "probes/provider.h"
 
 static void kp_add(const struct provider *p, const char *module, const char *fn, const char *shown,
@@ -150,6 +151,34 @@ static int kp_attach(struct bpf_program *prog, const struct attach_target *t, st
 	return 0;
 }
 
+/* One kprobe_multi link for a probe over several functions (no +OFF: it has none). */
+static int kp_load_attach_type(const struct prog_desc *pd)
+{
+	if (pd->targets.n < 2)
+		return 0;
+	for (size_t i = 0; i < pd->targets.n; i++)
+		if (((const struct attach_target *)pd->targets.v[i])->offset)
+			return 0;
+	if (!multi_mode(true))
+		return 0;
+	return multi_mode(true) > 0 || multi_kprobe_kernel() ? BPF_TRACE_KPROBE_MULTI : 0;
+}
+
+static int kp_attach_many(struct bpf_program *prog, struct attach_target *const *targets, size_t n,
+			  struct vec *links, struct strbuf *err)
+{
+	const char *missing;
+
+	if (!n || bpf_program__expected_attach_type(prog) != BPF_TRACE_KPROBE_MULTI)
+		return 0;
+	if ((missing = kprobe_missing())) {
+		sb_puts(err, missing);
+		return -1;
+	}
+	return multi_attach_kprobes(prog, targets, n, !strcmp(targets[0]->prov->name, "kretprobe"),
+				    links, err);
+}
+
 static void kp_prepare(struct prog_desc *pd, struct program *p)
 {
 	for (size_t i = 0; i < pd->targets.n; i++) {
@@ -170,6 +199,8 @@ const struct provider provider_kprobe = {
 	.expand = kp_expand,
 	.fields = kp_fields,
 	.attach = kp_attach,
+	.load_attach_type = kp_load_attach_type,
+	.attach_many = kp_attach_many,
 	.prepare = kp_prepare,
 };
 
@@ -181,5 +212,7 @@ const struct provider provider_kretprobe = {
 	.expand = kp_expand,
 	.fields = kp_fields,
 	.attach = kp_attach,
+	.load_attach_type = kp_load_attach_type,
+	.attach_many = kp_attach_many,
 	.prepare = kp_prepare,
 };

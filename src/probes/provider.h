@@ -92,6 +92,21 @@ struct provider {
 	int (*attach)(struct bpf_program *prog, const struct attach_target *t, struct vec *links,
 		      struct strbuf *err);
 	/*
+	 * Optional, for targets that one link can cover (multi links): called
+	 * once per program just before loading; returns the
+	 * expected_attach_type to load it with, or 0 for the section's own.
+	 */
+	int (*load_attach_type)(const struct prog_desc *pd);
+	/*
+	 * Optional: attach prog at many targets at once, before attach() is
+	 * called for the rest. Returns how many of the first targets it
+	 * attached (0: none, attach() does them all), or -1 + err with
+	 * nothing of its own left attached. Each target still counts as
+	 * one probe.
+	 */
+	int (*attach_many)(struct bpf_program *prog, struct attach_target *const *targets, size_t n,
+			   struct vec *links, struct strbuf *err);
+	/*
 	 * Optional: called by sema once all targets of pd are expanded, to
 	 * choose another section/ctx_kind (e.g. one raw tracepoint for many
 	 * syscall tracepoints).
@@ -116,6 +131,11 @@ struct program;
 /* Free the attach targets of every program of p (before prog_free). */
 void provider_program_targets_free(struct program *p);
 void provider_field_free(struct arg_field *f);
+/*
+ * Destroy a link that attach()/attach_many() pushed: a struct bpf_link *
+ * or a link multi.c made with bpf(2) itself.
+ */
+void provider_link_destroy(void *link);
 
 /*
  * Make sure tracefs is mounted; returns its path ("/sys/kernel/tracing"),

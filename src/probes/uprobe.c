@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "prog/prog.h"
+#include "probes/multi.h"
 #include "probes/provider.h"
 #include "probes/uprobe.h"
 
@@ -493,6 +494,12 @@ static int up_fields(const struct attach_target *t, struct vec *out, struct strb
 	return 0;
 }
 
+const char *uprobe_strerror(int e)
+{
+	/* ENOTSUPP, kernel-internal: an instruction it cannot replace by a breakpoint. */
+	return e == 524 ? "the kernel cannot probe the instruction there (ENOTSUPP)" : strerror(e);
+}
+
 int uprobe_attach_at(struct bpf_program *prog, const struct attach_target *t, bool ret,
 		     struct vec *links, struct strbuf *err)
 {
@@ -502,7 +509,7 @@ int uprobe_attach_at(struct bpf_program *prog, const struct attach_target *t, bo
 	link = bpf_program__attach_uprobe_opts(prog, provider_pid > 0 ? provider_pid : -1,
 					       t->target, (size_t)t->offset, &opts);
 	if (!link) {
-		sb_printf(err, "cannot attach to %s: %s", t->name, strerror(errno));
+		sb_printf(err, "cannot attach to %s: %s", t->name, uprobe_strerror(errno));
 		return -1;
 	}
 	vec_push(links, link);
@@ -513,6 +520,34 @@ static int up_attach(struct bpf_program *prog, const struct attach_target *t, st
 		     struct strbuf *err)
 {
 	return uprobe_attach_at(prog, t, !strcmp(t->prov->name, "uretprobe"), links, err);
+}
+
+/*
+ * Multi links when a binary has more than one target in this probe
+ * (uprobe:libc:str*): then every target of the program goes through them.
+ */
+static int up_load_attach_type(const struct prog_desc *pd)
+{
+	bool shared = false;
+
+	for (size_t i = 1; i < pd->targets.n && !shared; i++) {
+		const struct attach_target *a = pd->targets.v[i - 1], *b = pd->targets.v[i];
+
+		shared = !strcmp(a->target, b->target);
+	}
+	if (!shared || !multi_mode(false))
+		return 0;
+	return multi_mode(false) > 0 || multi_uprobe_kernel(provider_pid > 0) ? MULTI_UPROBE_ATTACH
+									      : 0;
+}
+
+static int up_attach_many(struct bpf_program *prog, struct attach_target *const *targets, size_t n,
+			  struct vec *links, struct strbuf *err)
+{
+	if (!n || bpf_program__expected_attach_type(prog) != MULTI_UPROBE_ATTACH)
+		return 0;
+	return multi_attach_uprobes(prog, targets, n, !strcmp(targets[0]->prov->name, "uretprobe"),
+				    provider_pid, links, err);
 }
 
 /* `func` names the function: its name index rides in the cookie's high half. */
@@ -537,6 +572,8 @@ const struct provider provider_uprobe = {
 	.expand = up_expand,
 	.fields = up_fields,
 	.attach = up_attach,
+	.load_attach_type = up_load_attach_type,
+	.attach_many = up_attach_many,
 	.prepare = up_prepare,
 };
 
@@ -548,5 +585,7 @@ const struct provider provider_uretprobe = {
 	.expand = up_expand,
 	.fields = up_fields,
 	.attach = up_attach,
+	.load_attach_type = up_load_attach_type,
+	.attach_many = up_attach_many,
 	.prepare = up_prepare,
 };

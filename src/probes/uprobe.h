@@ -28,6 +28,8 @@ void uprobe_syms_free(struct vec *syms);
 int uprobe_find_sym(const char *path, const char *name, uint64_t *addr, uint64_t *size);
 int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid, struct vec *out,
 		     struct strbuf *err);
+/* strerror() for attaching uprobes, with words for the kernel's ENOTSUPP (524). */
+const char *uprobe_strerror(int e);
 int uprobe_attach_at(struct bpf_program *prog, const struct attach_target *t, bool ret,
 		     struct vec *links, struct strbuf *err);
 

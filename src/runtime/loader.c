@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Loading: the object comes from memory; libbpf's log is captured. */
 #include "runtime/rt.h"
+#include "probes/provider.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -149,6 +150,16 @@ int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
 	if (rt->debug_verifier) {
 		struct bpf_program *prog;
 		bpf_object__for_each_program(prog, rt->obj) bpf_program__set_log_level(prog, 2);
+	}
+	/* Programs that multi links will attach must say so when loaded. */
+	for (size_t i = 0; i < p->progs.n; i++) {
+		const struct prog_desc *pd = p->progs.v[i];
+		struct bpf_program *prog =
+			pd->prov && pd->prov->load_attach_type ? rt_program(rt, pd) : NULL;
+		int type = prog ? pd->prov->load_attach_type(pd) : 0;
+
+		if (type)
+			bpf_program__set_expected_attach_type(prog, (enum bpf_attach_type)type);
 	}
 	rc = bpf_object__load(rt->obj);
 	if (rc) {

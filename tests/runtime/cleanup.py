@@ -24,6 +24,9 @@ SONDE = sys.argv[1]
 PROGS = ("tracepoint:syscalls:sys_enter_getpid { @n[tid] = count(); }\n"
          "interval:ms:100 { @t = count(); }\n")
 FOREVER = PROGS
+# several functions of one binary: one uprobe_multi link (kernel >= 6.6)
+UPROBES = ("uprobe:%s/tests/testprogs/uprobe_test:sonde_* { @n = count(); }\n"
+           % os.path.dirname(os.path.abspath(SONDE)))
 SONDE_MAPS = ("sonde_rb", "sonde_stats", "sonde_cfg")
 
 
@@ -37,8 +40,8 @@ def bpftool(kind):
 
 
 def held_ids():
-    """prog and map ids that some process holds through an fd."""
-    progs, maps = set(), set()
+    """prog, map and link ids that some process holds through an fd."""
+    progs, maps, links = set(), set(), set()
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -55,9 +58,11 @@ def held_ids():
                             progs.add(int(line.split()[1]))
                         elif line.startswith("map_id:"):
                             maps.add(int(line.split()[1]))
+                        elif line.startswith("link_id:"):
+                            links.add(int(line.split()[1]))
             except (OSError, ValueError):
                 pass
-    return progs, maps
+    return progs, maps, links
 
 
 def sonde_name(name, kind):
@@ -67,8 +72,16 @@ def sonde_name(name, kind):
 
 
 def leaks(since):
-    progs, maps = held_ids()
+    progs, maps, links = held_ids()
     bad = []
+    ours = set()
+    for o in bpftool("prog"):
+        if sonde_name(o.get("name", ""), "prog") and o.get("loaded_at", 0) >= since:
+            ours.add(o["id"])
+    # a link (perf-event or multi) of one of sonde's programs that nobody holds
+    for o in bpftool("link"):
+        if o.get("prog_id") in ours and o["id"] not in links:
+            bad.append("link %d (type %s)" % (o["id"], o.get("type")))
     for o in bpftool("prog"):
         if (sonde_name(o.get("name", ""), "prog") and o.get("loaded_at", 0) >= since
                 and o["id"] not in progs and not set(o.get("map_ids", [])) & maps):
@@ -154,10 +167,15 @@ CASES = [
     ("SIGTERM", FOREVER, sig(signal.SIGTERM), 0),
     ("SIGHUP", FOREVER, sig(signal.SIGHUP), 0),
     ("SIGKILL", FOREVER, sig(signal.SIGKILL), -9),
+    ("SIGKILL with a uprobe_multi link", UPROBES, sig(signal.SIGKILL), -9),
+    ("SIGINT with a uprobe_multi link", UPROBES, sig(signal.SIGINT), 0),
     ("crash of the traced process", FOREVER, traced_crash, 0),
     ("attach failure after a good probe",
      "tracepoint:syscalls:sys_enter_getpid { @n = count(); }\n"
      "profile:hz:2000000000 { @p = count(); }", None, 1),
+    # libc's pthread_spin_lock starts with an instruction uprobes refuse
+    ("attach failure after a uprobe_multi link",
+     UPROBES + "uprobe:libc:pthread_spin_* { @s = count(); }", None, 1),
     ("compile error", "BEGIN { @x = 1; @x = \"s\"; }", None, 1),
     ("verifier rejection", PROGS, None, 1, {"SONDE_TEST_BAD_ACCESS": "1"}),
 ]
