@@ -84,7 +84,9 @@ static void explain_load_failure(struct rt *rt, struct strbuf *err, int rc)
 					rt->fail_line = ln;
 			} else if (e > s && strncmp(s, "processed", 9) && strncmp(s, "--", 2) &&
 				   strncmp(s, "verification time", 17) &&
-				   strncmp(s, "stack depth", 11)) {
+				   strncmp(s, "stack depth", 11) &&
+				   /* the states after "infinite loop detected" */
+				   strncmp(s, "cur state:", 10) && strncmp(s, "old state:", 10)) {
 				lines[nl++ % 4] = s;
 			}
 			s = e + 1;
