@@ -44,6 +44,8 @@ LLVMValueRef cg_alloca_stack(struct cg *g, uint32_t size, const char *name)
 		LLVMPositionBuilderAtEnd(eb, g->entry);
 	LLVMTypeRef ty = LLVMArrayType(g->i8, size ? size : 1);
 	LLVMValueRef a = LLVMBuildAlloca(eb, ty, name);
+
+	cg_stack_note(g, size);
 	LLVMSetAlignment(a, 8);
 	LLVMDisposeBuilder(eb);
 	return a;

@@ -309,6 +309,7 @@ void cg_block_stmts(struct cg *g, struct node *blk)
 
 void cg_stmt(struct cg *g, struct node *n)
 {
+	g->stmt = n;
 	cg_loc(g, n);
 	switch (n->kind) {
 	case N_EXPR_STMT:
