@@ -56,7 +56,18 @@ struct cg {
 	/* stack bytes by statement, to say where a probe exceeds 512 (codegen.c) */
 	const struct node *stmt; /* the statement being emitted, or NULL */
 	struct vec stack_use;	 /* struct cg_stack_use * */
+	/* stack temporaries: a statement's are free for the next ones (bpf.c) */
+	struct vec slots_busy, slots_free; /* struct cg_slot * */
 };
+
+struct cg_slot {
+	LLVMValueRef fn, a;
+	const struct node *stmt;
+	uint32_t size;
+};
+/* The statement n is emitted: its stack temporaries may serve later statements. */
+void cg_stack_release(struct cg *g, const struct node *n);
+void cg_stack_free_all(struct cg *g);
 
 struct cg_stack_use {
 	LLVMValueRef fn;

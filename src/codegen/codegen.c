@@ -245,8 +245,7 @@ void cg_stack_note(struct cg *g, uint32_t size)
 {
 	struct cg_stack_use *u;
 
-	if (!g->stmt)
-		return;
+	/* stmt NULL: variables and the prologue, for the whole function */
 	for (size_t i = 0; i < g->stack_use.n; i++) {
 		u = g->stack_use.v[i];
 		if (u->fn == g->fn && u->stmt == g->stmt) {
@@ -259,15 +258,21 @@ void cg_stack_note(struct cg *g, uint32_t size)
 	vec_push(&g->stack_use, u);
 }
 
-/* The statement of function fn that takes the most stack, or NULL. */
-static const struct cg_stack_use *largest_stack_user(struct cg *g, const char *fn)
+/*
+ * The statement of function fn that takes the most stack, or NULL; *fixed
+ * gets the bytes of its variables and prologue.
+ */
+static const struct cg_stack_use *largest_stack_user(struct cg *g, const char *fn, uint32_t *fixed)
 {
 	LLVMValueRef f = *fn ? LLVMGetNamedFunction(g->mod, fn) : NULL;
 	const struct cg_stack_use *best = NULL;
 
+	*fixed = 0;
 	for (size_t i = 0; f && i < g->stack_use.n; i++) {
 		const struct cg_stack_use *u = g->stack_use.v[i];
-		if (u->fn == f && (!best || u->bytes > best->bytes))
+		if (u->fn == f && !u->stmt)
+			*fixed += u->bytes;
+		else if (u->fn == f && (!best || u->bytes > best->bytes))
 			best = u;
 	}
 	return best;
@@ -290,8 +295,17 @@ static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
 	if (*fn)
 		probe = probe_of_function(dc->ast, fn);
 	if (strstr(msg, "stack limit")) {
-		const struct cg_stack_use *u = largest_stack_user(g, fn);
-		if (u && u->bytes >= 64 && (!*fn || strcmp(fn, dc->last_fn))) {
+		uint32_t fixed;
+		const struct cg_stack_use *u = largest_stack_user(g, fn, &fixed);
+		if (fixed >= 256 && (!u || fixed >= u->bytes) && strcmp(fn, dc->last_fn)) {
+			const struct span *loc = probe && probe->a ? &probe->a->loc : NULL;
+			diag_error_hint(g->d, loc,
+					"use fewer or smaller string and tuple variables, or split "
+					"the work across probes",
+					"this probe needs more than the 512 bytes of BPF stack "
+					"that the kernel allows; its variables take %u bytes",
+					fixed);
+		} else if (u && u->bytes >= 64 && (!*fn || strcmp(fn, dc->last_fn))) {
 			diag_error_hint(g->d, &u->stmt->loc,
 					"use fewer or smaller strings, tuples and map keys in one "
 					"statement or probe, or split the work across probes",
@@ -562,6 +576,7 @@ out:
 	for (size_t i = 0; i < g.stack_use.n; i++)
 		free(g.stack_use.v[i]);
 	vec_free(&g.stack_use);
+	cg_stack_free_all(&g);
 	free(g.map_globals);
 	LLVMDisposeDIBuilder(g.di);
 	LLVMDisposeBuilder(g.b);
