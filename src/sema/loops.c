@@ -135,29 +135,32 @@ static void collect_writes(struct lctx *c, const struct node *n)
 	}
 }
 
-/* Does expression e read something the loop writes? Maps and variables apart. */
+static void reads_list(const struct lctx *c, const struct node *e, bool *var, bool *map);
+
+/* Does expression e (not the nodes after it) read something the loop writes? */
 static void reads_written(const struct lctx *c, const struct node *e, bool *var, bool *map)
 {
-	for (; e; e = e->next) {
-		if (e->kind == N_VAR && vec_has(&c->wvars, e->sema))
-			*var = true;
-		if (e->kind == N_MAP && vec_has(&c->wmaps, e->sema))
-			*map = true;
-		reads_written(c, e->a, var, map);
-		reads_written(c, e->b, var, map);
-		reads_written(c, e->c, var, map);
-		reads_written(c, e->d, var, map);
-	}
+	if (e->kind == N_VAR && vec_has(&c->wvars, e->sema))
+		*var = true;
+	if (e->kind == N_MAP && vec_has(&c->wmaps, e->sema))
+		*map = true;
+	reads_list(c, e->a, var, map);
+	reads_list(c, e->b, var, map);
+	reads_list(c, e->c, var, map);
+	reads_list(c, e->d, var, map);
+}
+
+static void reads_list(const struct lctx *c, const struct node *e, bool *var, bool *map)
+{
+	for (; e; e = e->next)
+		reads_written(c, e, var, map);
 }
 
 static bool moving(const struct lctx *c, const struct node *e)
 {
 	bool var = false, map = false;
-	const struct node *next = e->next;
 
-	((struct node *)e)->next = NULL;
 	reads_written(c, e, &var, &map);
-	((struct node *)e)->next = (struct node *)next;
 	return var || map;
 }
 
@@ -553,11 +556,8 @@ static bool is_compare(const struct node *e)
 static enum verdict conjunct(const struct lctx *c, const struct node *e, const struct node **bound)
 {
 	bool var = false, map = false;
-	const struct node *next = e->next;
 
-	((struct node *)e)->next = NULL;
 	reads_written(c, e, &var, &map);
-	((struct node *)e)->next = (struct node *)next;
 	if (!var && !map)
 		return C_NEVER;
 	if (!var)
