@@ -33,8 +33,9 @@ static const char *verifier_advice(const char *reason)
 	} table[] = {
 		{"too large", "the program is too large for the kernel: split the work across "
 			      "several probes"},
-		{"too complex", "the program is too complex for the verifier: split the work "
-				"across several probes or use fewer branches"},
+		{"too complex", "the program is too complex for the verifier: use fewer branches, "
+				"loop with `for ($i : 0..N)` (bpf_loop) rather than `while`, or "
+				"split the work across several probes"},
 		{"loop", "the verifier cannot prove that this loop ends: give it a constant bound"},
 		{"back-edge", "the verifier cannot prove that this loop ends: give it a constant "
 			      "bound"},
