@@ -246,7 +246,8 @@ void cg_stack_note(struct cg *g, uint32_t size)
 	struct cg_stack_use *u;
 
 	/* stmt NULL: variables and the prologue, for the whole function */
-	for (size_t i = 0; i < g->stack_use.n; i++) {
+	/* newest first: a statement's slots come together, so this stays short */
+	for (size_t i = g->stack_use.n; i-- > 0;) {
 		u = g->stack_use.v[i];
 		if (u->fn == g->fn && u->stmt == g->stmt) {
 			u->bytes += size;
