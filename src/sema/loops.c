@@ -9,8 +9,9 @@
  *
  *   - a constant-true condition with no break, return or exit() inside;
  *   - a condition that reads no variable or map the loop writes;
- *   - a counter compared only with run-time values of 32 bits or more
- *     (arg0, a map, a variable holding either): one iteration per value;
+ *   - a counter compared only with a run-time value of more values than
+ *     the verifier walks (arg0, a map, a 16-bit field, a variable holding
+ *     one where the loop starts): it walks one iteration per value;
  *   - a condition that only reads maps the loop writes: map values are
  *     unknown to the verifier on each read, so every iteration looks the
  *     same.
@@ -28,7 +29,7 @@ enum vclass {
 	V_CONST,   /* a compile-time constant on each path: exact */
 	V_NARROW,  /* a run-time value in [-max, max] */
 	V_UNKNOWN, /* this pass cannot tell: never reported */
-	V_WIDE,	   /* a run-time value of 32 bits or more */
+	V_WIDE,	   /* a run-time value of 32 bits or more, or never known */
 };
 
 struct vrange {
@@ -277,7 +278,12 @@ static struct vrange range_of(const struct lctx *c, const struct node *e)
 		return r;
 	}
 	case N_MAP:
+		return of_type(e->type);
 	case N_FIELD:
+	case N_INDEX:
+		/* a tuple variable's field may hold a constant; args and memory do not */
+		if (lvalue_base(e)->kind == N_VAR)
+			return vr(V_UNKNOWN, 0);
 		return of_type(e->type);
 	case N_UNOP:
 		return e->op == '*' ? of_type(e->type) : vr(V_UNKNOWN, 0);
