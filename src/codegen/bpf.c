@@ -33,8 +33,61 @@ LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name)
 	return cg_alloca_stack(g, size, name);
 }
 
+/*
+ * A temporary holds its value only within the statement that made it,
+ * so once that statement is emitted its slot can serve the next ones:
+ * without this, every string, tuple and map key of a probe would take
+ * stack of its own, and 40 printf("%s", comm) would not fit in 512 bytes.
+ * Slots made outside statements (variables, the prologue) stay put.
+ */
+static LLVMValueRef slot_reuse(struct cg *g, uint32_t size)
+{
+	size_t best = SIZE_MAX;
+
+	for (size_t i = 0; i < g->slots_free.n; i++) {
+		struct cg_slot *s = g->slots_free.v[i];
+		if (s->fn == g->fn && s->size >= size &&
+		    (best == SIZE_MAX || s->size < ((struct cg_slot *)g->slots_free.v[best])->size))
+			best = i;
+	}
+	if (best == SIZE_MAX)
+		return NULL;
+	struct cg_slot *s = g->slots_free.v[best];
+	g->slots_free.v[best] = g->slots_free.v[--g->slots_free.n];
+	s->stmt = g->stmt;
+	vec_push(&g->slots_busy, s);
+	return s->a;
+}
+
+void cg_stack_release(struct cg *g, const struct node *n)
+{
+	for (size_t i = 0; i < g->slots_busy.n;) {
+		struct cg_slot *s = g->slots_busy.v[i];
+		if (s->stmt == n) {
+			g->slots_busy.v[i] = g->slots_busy.v[--g->slots_busy.n];
+			vec_push(&g->slots_free, s);
+		} else {
+			i++;
+		}
+	}
+}
+
+void cg_stack_free_all(struct cg *g)
+{
+	for (size_t i = 0; i < g->slots_busy.n; i++)
+		free(g->slots_busy.v[i]);
+	for (size_t i = 0; i < g->slots_free.n; i++)
+		free(g->slots_free.v[i]);
+	vec_free(&g->slots_busy);
+	vec_free(&g->slots_free);
+}
+
 LLVMValueRef cg_alloca_stack(struct cg *g, uint32_t size, const char *name)
 {
+	LLVMValueRef reused = g->stmt ? slot_reuse(g, size ? size : 1) : NULL;
+
+	if (reused)
+		return reused;
 	LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->ctx);
 	LLVMValueRef first = LLVMGetFirstInstruction(g->entry);
 
@@ -44,6 +97,14 @@ LLVMValueRef cg_alloca_stack(struct cg *g, uint32_t size, const char *name)
 		LLVMPositionBuilderAtEnd(eb, g->entry);
 	LLVMTypeRef ty = LLVMArrayType(g->i8, size ? size : 1);
 	LLVMValueRef a = LLVMBuildAlloca(eb, ty, name);
+
+	cg_stack_note(g, size);
+	if (g->stmt) {
+		struct cg_slot *s = xmalloc(sizeof(*s));
+		*s = (struct cg_slot){
+			.fn = g->fn, .a = a, .stmt = g->stmt, .size = size ? size : 1};
+		vec_push(&g->slots_busy, s);
+	}
 	LLVMSetAlignment(a, 8);
 	LLVMDisposeBuilder(eb);
 	return a;
@@ -183,7 +244,12 @@ static LLVMValueRef stat_key_slot(struct cg *g)
 		if (LLVMIsAAllocaInst(in) && len == 8 && !memcmp(name, "stat_key", 8))
 			return in;
 	}
-	return cg_alloca(g, 4, "stat_key");
+	/* shared by later statements: not a temporary */
+	const struct node *stmt = g->stmt;
+	g->stmt = NULL;
+	LLVMValueRef a = cg_alloca(g, 4, "stat_key");
+	g->stmt = stmt;
+	return a;
 }
 
 void cg_stat_inc(struct cg *g, int stat)

@@ -53,7 +53,29 @@ struct cg {
 	uint32_t scratch_off;	      /* next free offset in this probe's layout */
 	uint32_t scratch_max;	      /* largest layout of any probe */
 	bool helper_errors;	      /* -k */
+	/* stack bytes by statement, to say where a probe exceeds 512 (codegen.c) */
+	const struct node *stmt; /* the statement being emitted, or NULL */
+	struct vec stack_use;	 /* struct cg_stack_use * */
+	/* stack temporaries: a statement's are free for the next ones (bpf.c) */
+	struct vec slots_busy, slots_free; /* struct cg_slot * */
 };
+
+struct cg_slot {
+	LLVMValueRef fn, a;
+	const struct node *stmt;
+	uint32_t size;
+};
+/* The statement n is emitted: its stack temporaries may serve later statements. */
+void cg_stack_release(struct cg *g, const struct node *n);
+void cg_stack_free_all(struct cg *g);
+
+struct cg_stack_use {
+	LLVMValueRef fn;
+	const struct node *stmt;
+	uint32_t bytes;
+};
+/* Count size bytes of stack for the current statement. */
+void cg_stack_note(struct cg *g, uint32_t size);
 
 /* scratch.c: values larger than this live in per-CPU scratch space, not on the stack */
 #define CG_SCRATCH_MIN 64

@@ -149,6 +149,7 @@ static void define_probe(struct cg *g, struct node *probe)
 	LLVMSetLinkage(fn, LLVMExternalLinkage);
 	g->fn = fn;
 	g->pd = pd;
+	g->stmt = NULL;
 	g->ctx_arg = LLVMGetParam(fn, 0);
 	g->entry = LLVMAppendBasicBlockInContext(g->ctx, fn, "entry");
 
@@ -254,6 +255,44 @@ static const struct node *probe_of_function(const struct ast *ast, const char *f
 	return NULL;
 }
 
+void cg_stack_note(struct cg *g, uint32_t size)
+{
+	struct cg_stack_use *u;
+
+	/* stmt NULL: variables and the prologue, for the whole function */
+	/* newest first: a statement's slots come together, so this stays short */
+	for (size_t i = g->stack_use.n; i-- > 0;) {
+		u = g->stack_use.v[i];
+		if (u->fn == g->fn && u->stmt == g->stmt) {
+			u->bytes += size;
+			return;
+		}
+	}
+	u = xmalloc(sizeof(*u));
+	*u = (struct cg_stack_use){.fn = g->fn, .stmt = g->stmt, .bytes = size};
+	vec_push(&g->stack_use, u);
+}
+
+/*
+ * The statement of function fn that takes the most stack, or NULL; *fixed
+ * gets the bytes of its variables and prologue.
+ */
+static const struct cg_stack_use *largest_stack_user(struct cg *g, const char *fn, uint32_t *fixed)
+{
+	LLVMValueRef f = *fn ? LLVMGetNamedFunction(g->mod, fn) : NULL;
+	const struct cg_stack_use *best = NULL;
+
+	*fixed = 0;
+	for (size_t i = 0; f && i < g->stack_use.n; i++) {
+		const struct cg_stack_use *u = g->stack_use.v[i];
+		if (u->fn == f && !u->stmt)
+			*fixed += u->bytes;
+		else if (u->fn == f && (!best || u->bytes > best->bytes))
+			best = u;
+	}
+	return best;
+}
+
 static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
 {
 	struct diag_ctx *dc = arg;
@@ -271,7 +310,25 @@ static void diag_handler(LLVMDiagnosticInfoRef di, void *arg)
 	if (*fn)
 		probe = probe_of_function(dc->ast, fn);
 	if (strstr(msg, "stack limit")) {
-		if (!*fn || strcmp(fn, dc->last_fn)) {
+		uint32_t fixed;
+		const struct cg_stack_use *u = largest_stack_user(g, fn, &fixed);
+		if (fixed >= 256 && (!u || fixed >= u->bytes) && strcmp(fn, dc->last_fn)) {
+			const struct span *loc = probe && probe->a ? &probe->a->loc : NULL;
+			diag_error_hint(g->d, loc,
+					"use fewer or smaller string and tuple variables, or split "
+					"the work across probes",
+					"this probe needs more than the 512 bytes of BPF stack "
+					"that the kernel allows; its variables take %u bytes",
+					fixed);
+		} else if (u && u->bytes >= 64 && (!*fn || strcmp(fn, dc->last_fn))) {
+			diag_error_hint(g->d, &u->stmt->loc,
+					"use fewer or smaller strings, tuples and map keys in one "
+					"statement or probe, or split the work across probes",
+					"this probe needs more than the 512 bytes of BPF stack "
+					"that the kernel allows; this statement takes the most "
+					"(%u bytes)",
+					u->bytes);
+		} else if (!*fn || strcmp(fn, dc->last_fn)) {
 			const struct span *loc = probe && probe->a ? &probe->a->loc : NULL;
 			diag_error_hint(g->d, loc,
 					"use fewer or smaller strings, tuples and map keys in one "
@@ -336,8 +393,23 @@ static void check_prog_sizes(const struct ast *ast, const unsigned char *elf, si
  * instructions: "Branch target out of insn range"). Nothing is loaded yet,
  * so say it in one sentence and leave without a core dump.
  */
+/* The largest probe of the module being emitted: the likeliest cause of a fatal error. */
+static struct diag *fatal_diag;
+static const struct span *fatal_loc;
+
 static void fatal_handler(const char *reason)
 {
+	if (fatal_diag && fatal_loc) {
+		diag_error_hint(
+			fatal_diag, fatal_loc,
+			"split the work across several probes, or unroll fewer statements",
+			"this probe is too large for BPF: a jump in it reaches farther than "
+			"32767 instructions (LLVM: %s)",
+			reason);
+		diag_flush(fatal_diag, stderr);
+		fflush(stderr);
+		_exit(1);
+	}
 	fprintf(stderr,
 		"ERROR: a probe is too large for BPF (LLVM: %s)\nHINT: split the work across "
 		"several probes\n",
@@ -346,11 +418,21 @@ static void fatal_handler(const char *reason)
 	_exit(1);
 }
 
-/* A located error for probes that certainly exceed BPF's 32767-instruction jump range. */
-#define MAX_IR_INSNS 32767
+/*
+ * A located error, before the long work of code generation, for probes
+ * that certainly exceed the kernel's 1,000,000 instructions. A probe of
+ * 30,000 or more may still compile and load (straight-line printfs do);
+ * one whose jumps reach too far makes LLVM fail, and fatal_handler says
+ * which probe.
+ */
+#define MAX_IR_INSNS MAX_PROG_INSNS
 
 static void check_ir_sizes(struct cg *g, const struct ast *ast)
 {
+	long most = 0;
+
+	fatal_diag = g->d;
+	fatal_loc = NULL;
 	for (LLVMValueRef fn = LLVMGetFirstFunction(g->mod); fn; fn = LLVMGetNextFunction(fn)) {
 		long n = 0;
 		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
@@ -358,16 +440,20 @@ static void check_ir_sizes(struct cg *g, const struct ast *ast)
 			for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
 			     in = LLVMGetNextInstruction(in))
 				n++;
-		if (n <= MAX_IR_INSNS)
-			continue;
 		size_t len;
 		const char *name = LLVMGetValueName2(fn, &len);
 		const struct node *probe = probe_of_function(ast, name);
+		if (n > most && probe && probe->a) {
+			most = n;
+			fatal_loc = &probe->a->loc;
+		}
+		if (n <= MAX_IR_INSNS)
+			continue;
 		diag_error_hint(g->d, probe && probe->a ? &probe->a->loc : NULL,
 				"split the work across several probes",
 				"this probe is too large for BPF (%ld instructions before code "
-				"generation; jumps reach 32767)",
-				n);
+				"generation; the kernel takes %d)",
+				n, MAX_PROG_INSNS);
 	}
 }
 
@@ -502,6 +588,10 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 		goto out;
 	ret = 0;
 out:
+	for (size_t i = 0; i < g.stack_use.n; i++)
+		free(g.stack_use.v[i]);
+	vec_free(&g.stack_use);
+	cg_stack_free_all(&g);
 	free(g.map_globals);
 	LLVMDisposeDIBuilder(g.di);
 	LLVMDisposeBuilder(g.b);

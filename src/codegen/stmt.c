@@ -307,7 +307,19 @@ void cg_block_stmts(struct cg *g, struct node *blk)
 		cg_stmt(g, s);
 }
 
+static void stmt_emit(struct cg *g, struct node *n);
+
 void cg_stmt(struct cg *g, struct node *n)
+{
+	const struct node *outer = g->stmt;
+
+	g->stmt = n;
+	stmt_emit(g, n);
+	cg_stack_release(g, n);
+	g->stmt = outer;
+}
+
+static void stmt_emit(struct cg *g, struct node *n)
 {
 	cg_loc(g, n);
 	switch (n->kind) {

@@ -34,8 +34,9 @@ static const char *verifier_advice(const char *reason)
 	} table[] = {
 		{"too large", "the program is too large for the kernel: split the work across "
 			      "several probes"},
-		{"too complex", "the program is too complex for the verifier: split the work "
-				"across several probes or use fewer branches"},
+		{"too complex", "the program is too complex for the verifier: use fewer branches, "
+				"loop with `for ($i : 0..N)` (bpf_loop) rather than `while`, or "
+				"split the work across several probes"},
 		{"loop", "the verifier cannot prove that this loop ends: give it a constant bound"},
 		{"back-edge", "the verifier cannot prove that this loop ends: give it a constant "
 			      "bound"},
@@ -85,7 +86,9 @@ static void explain_load_failure(struct rt *rt, struct strbuf *err, int rc)
 					rt->fail_line = ln;
 			} else if (e > s && strncmp(s, "processed", 9) && strncmp(s, "--", 2) &&
 				   strncmp(s, "verification time", 17) &&
-				   strncmp(s, "stack depth", 11)) {
+				   strncmp(s, "stack depth", 11) &&
+				   /* the states after "infinite loop detected" */
+				   strncmp(s, "cur state:", 10) && strncmp(s, "old state:", 10)) {
 				lines[nl++ % 4] = s;
 			}
 			s = e + 1;

@@ -805,6 +805,7 @@ static void check_probe(struct sctx *s, struct node *probe)
 	}
 	sema_block(s, probe->c);
 	scope_pop(s);
+	sema_check_loops(s, probe);
 	probe->len = (size_t)s->nvars; /* variable slots, for codegen */
 }
 

@@ -58,6 +58,8 @@ void sema_scope_pop(struct sctx *s);
 /* Language constructs (lang.c): loops, let, block values, records, indexing. */
 void sema_loop(struct sctx *s, struct node *n);
 void sema_jump(struct sctx *s, struct node *n);
+/* loops.c: report the while loops of a checked probe that the verifier cannot bound. */
+void sema_check_loops(struct sctx *s, struct node *probe);
 void sema_let(struct sctx *s, struct node *n);
 const struct type *sema_block_value(struct sctx *s, struct node *n);
 const struct type *sema_record(struct sctx *s, struct node *n);
