@@ -97,6 +97,7 @@ const struct provider provider_iter = {
 	.name = "iter",
 	.aliases = iter_aliases,
 	.section = "iter",
+	.prog_per_target = true,
 	.expand = iter_expand,
 	.fields = iter_fields,
 	.attach = iter_attach,

@@ -830,8 +830,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	for (struct node *n = ast->root->a; n; n = n->next) {
 		switch (n->kind) {
 		case N_PROBE:
-			sema_expand_probe(&s, n, index++);
-			vec_push(&probes, n);
+			n = sema_expand_probe(&s, n, index++, &probes);
 			break;
 		case N_C_DEFN:
 			sema_c_definition(&s, n);

@@ -131,8 +131,13 @@ const struct type *sema_stack_builtin(struct sctx *s, bool user);
 const struct type *sema_stack_call(struct sctx *s, struct node *n, bool user);
 const struct type *sema_sym_call(struct sctx *s, struct node *n, bool user);
 
-/* probes.c: expand a probe's attach points into a prog_desc; its typed args. */
-void sema_expand_probe(struct sctx *s, struct node *probe, int index);
+/*
+ * probes.c: expand a probe's attach points into prog_descs, pushing the
+ * probe onto probes; a probe whose targets need different contexts is
+ * copied (inserted after it in the AST, pushed too), one program each.
+ * Returns the last of them. And the typed args of a program.
+ */
+struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, struct vec *probes);
 struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_desc *pd);
 
 #endif
