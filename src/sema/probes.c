@@ -7,6 +7,7 @@
 #include "sema/sema_int.h"
 #include "probes/provider.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -153,6 +154,24 @@ static void group_targets(struct sctx *s, struct node *probe, struct vec *all, s
 	vec_free(&names);
 }
 
+/* Past the limit on programs (bpftrace's max_bpf_progs), say so once. */
+static void too_many_progs(struct sctx *s, struct prog_desc *pd, size_t before)
+{
+	const char *env = getenv("BPFTRACE_MAX_BPF_PROGS");
+	char *end = NULL;
+	unsigned long max = env && *env ? strtoul(env, &end, 10) : 0;
+	size_t n = s->prog->progs.n;
+
+	if (!max || *end)
+		max = 1024;
+	if (n > max && before <= max)
+		diag_error_hint(s->d, &pd->loc,
+				"each fentry function, and each args layout a probe reads, is a "
+				"program: narrow the wildcard or raise BPFTRACE_MAX_BPF_PROGS",
+				"this script needs %zu BPF programs, more than the limit of %lu", n,
+				max);
+}
+
 /* A new program for probe's body, named after the probe (+ a copy number). */
 static struct prog_desc *new_prog(struct sctx *s, struct node *probe, int index, int copy)
 {
@@ -185,6 +204,7 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 	struct program *p = s->prog;
 	struct prog_desc *pd = new_prog(s, probe, index, 0);
 	struct vec all = {0}, groups = {0};
+	size_t nprogs = p->progs.n;
 	struct strbuf err;
 
 	probe->sema = pd;
@@ -263,6 +283,7 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 		prog_ready(s, pd);
 		vec_push(&p->progs, pd);
 	}
+	too_many_progs(s, pd, nprogs);
 	vec_free(&groups);
 	vec_free(&all);
 	return probe;
@@ -297,4 +318,31 @@ struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_de
 	}
 	sb_free(&err);
 	return fields;
+}
+
+/*
+ * Args that come from the kernel's BTF (fentry/fexit, raw tracepoints)
+ * point into the kernel: a pointer to a struct or union is typed, so
+ * args.file->f_mode reads on. Tracepoint formats are left untyped: their
+ * syscall pointers point into user memory.
+ */
+const struct type *sema_arg_ptr(struct sctx *s, const struct arg_field *f)
+{
+	const struct provider *prov = s->pd ? s->pd->prov : NULL;
+	const char *c = f->ctype;
+	const struct type *rec = NULL;
+	size_t len;
+
+	if (!prov || !c || !(prov->prog_per_target || prov->ctx_regs == PROVIDER_REGS_RAW_ARGS))
+		return type_ptr(NULL);
+	if (!strncmp(c, "const ", 6))
+		c += 6;
+	len = strlen(c);
+	if ((!strncmp(c, "struct ", 7) || !strncmp(c, "union ", 6)) && len > 3 &&
+	    !strcmp(c + len - 2, " *") && c[len - 3] != '*') {
+		char *name = xstrndup(c, len - 2);
+		rec = sema_c_type_named(name);
+		free(name);
+	}
+	return type_ptr(rec);
 }

@@ -139,5 +139,8 @@ const struct type *sema_sym_call(struct sctx *s, struct node *n, bool user);
  */
 struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, struct vec *probes);
 struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_desc *pd);
+/* The type of a pointer arg: typed from BTF where it can be. */
+struct arg_field;
+const struct type *sema_arg_ptr(struct sctx *s, const struct arg_field *f);
 
 #endif
