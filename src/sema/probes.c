@@ -5,6 +5,7 @@
  * args their targets share.
  */
 #include "sema/sema_int.h"
+#include "probes/btf_args.h"
 #include "probes/provider.h"
 
 #include <stdlib.h>
@@ -345,4 +346,27 @@ const struct type *sema_arg_ptr(struct sctx *s, const struct arg_field *f)
 		free(name);
 	}
 	return type_ptr(rec);
+}
+
+/* One function per fexit program: its retval has the function's return type. */
+const struct type *sema_fexit_retval(struct sctx *s)
+{
+	const struct prog_desc *pd = s->pd;
+	const struct attach_target *t;
+	struct arg_field *f;
+	const struct type *ty = NULL;
+
+	if (!pd || !pd->prov || !pd->prov->prog_per_target ||
+	    pd->prov->ctx_regs != PROVIDER_REGS_RETVAL || !pd->targets.n)
+		return NULL;
+	t = pd->targets.v[0];
+	f = t->func ? btf_func_ret(t->func) : NULL;
+	if (f && f->kind == ARGF_INT &&
+	    (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8))
+		ty = type_int(f->size, f->is_signed);
+	else if (f && f->kind == ARGF_PTR)
+		ty = sema_arg_ptr(s, f);
+	if (f)
+		provider_field_free(f);
+	return ty;
 }

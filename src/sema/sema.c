@@ -227,7 +227,8 @@ static const struct type *sema_regs_builtin(struct sctx *s, struct node *n, enum
 		    prov->ctx_regs != PROVIDER_REGS_RAW_ARGS && s->pd->ctx_kind != PROG_CTX_USDT)
 			return type_probe();
 	} else if (prov && prov->ctx_regs == want) {
-		return type_int(8, false);
+		const struct type *rt = b == B_RETVAL ? sema_fexit_retval(s) : NULL;
+		return rt ? rt : type_int(8, false);
 	}
 	sema_err(s, n, "The %s builtin can not be used with '%s' probes", n->str,
 		 prov ? prov->name : "these");

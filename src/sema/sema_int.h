@@ -142,5 +142,7 @@ struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_de
 /* The type of a pointer arg: typed from BTF where it can be. */
 struct arg_field;
 const struct type *sema_arg_ptr(struct sctx *s, const struct arg_field *f);
+/* fexit: retval typed from the function's BTF; NULL to keep uint64. */
+const struct type *sema_fexit_retval(struct sctx *s);
 
 #endif
