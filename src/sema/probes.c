@@ -25,6 +25,26 @@ static void old_provider_name(char **name)
 	}
 }
 
+static bool uses_args(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_IDENT && !strcmp(n->str, "args"))
+			return true;
+		if (uses_args(n->a) || uses_args(n->b) || uses_args(n->c) || uses_args(n->d))
+			return true;
+	}
+	return false;
+}
+
+/* Does a macro of the script read args (its expansion is not seen here)? */
+static bool macro_uses_args(const struct sctx *s)
+{
+	for (const struct node *n = s->ast->root->a; n; n = n->next)
+		if (n->kind == N_MACRO && uses_args(n->c))
+			return true;
+	return false;
+}
+
 /* Names read as args.NAME in n; *whole when args is used some other way. */
 static void args_names(const struct node *n, struct vec *names, bool *whole)
 {
@@ -111,10 +131,10 @@ static void group_targets(struct sctx *s, struct node *probe, struct vec *all, s
 
 	args_names(probe->b, &names, &whole);
 	args_names(probe->c, &names, &whole);
+	/* A macro may read any field: compare whole layouts then. */
+	if (macro_uses_args(s))
+		whole = true;
 	args = names.n || whole;
-	/* A macro's body may read other fields: compare whole layouts then. */
-	for (struct node *n = s->ast->root->a; n && args && !whole; n = n->next)
-		whole = n->kind == N_MACRO;
 	sb_init(&err);
 	for (size_t i = 0; i < all->n; i++) {
 		struct attach_target *t = all->v[i];
@@ -290,17 +310,6 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 	return probe;
 }
 
-static bool uses_args(const struct node *n)
-{
-	for (; n; n = n->next) {
-		if (n->kind == N_IDENT && !strcmp(n->str, "args"))
-			return true;
-		if (uses_args(n->a) || uses_args(n->b) || uses_args(n->c) || uses_args(n->d))
-			return true;
-	}
-	return false;
-}
-
 /* Load the typed args of the probe's targets (grouped to share a layout). */
 struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_desc *pd)
 {
@@ -309,7 +318,7 @@ struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_de
 
 	/* this probe only: probe->next is the next probe (quadratic with 10,000 probes) */
 	if (!pd->prov || !pd->prov->fields || !pd->targets.n ||
-	    !(uses_args(probe->b) || uses_args(probe->c)))
+	    !(uses_args(probe->b) || uses_args(probe->c) || macro_uses_args(s)))
 		return NULL;
 	sb_init(&err);
 	if (pd->prov->fields(pd->targets.v[0], fields, &err) < 0) {
