@@ -46,7 +46,7 @@ static int fe_expand(const struct provider *p, char **parts, int nparts, struct 
 		const char *name;
 		char *full;
 		struct attach_target *t;
-		struct vec fields = {0};
+		const struct btf_type *proto;
 
 		if (!btf_is_func(bt))
 			continue;
@@ -57,13 +57,10 @@ static int fe_expand(const struct provider *p, char **parts, int nparts, struct 
 		t = provider_target_new(p, full, name);
 		free(full);
 		t->func = xstrdup(name);
-		/* fexit: retval follows the arguments' slots. */
-		if (btf_func_fields(t->target, 0, &fields, err) >= 0)
-			t->offset = 8 * fields.n;
-		sb_reset(err);
-		for (size_t i = 0; i < fields.n; i++)
-			provider_field_free(fields.v[i]);
-		vec_free(&fields);
+		/* fexit: retval follows the arguments' slots, one per parameter. */
+		proto = btf__type_by_id(btf, bt->type);
+		if (proto && btf_is_func_proto(proto))
+			t->offset = 8 * (uint64_t)btf_vlen(proto);
 		vec_push(out, t);
 	}
 	if (out->n == before) {

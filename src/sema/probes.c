@@ -36,13 +36,17 @@ static bool uses_args(const struct node *n)
 	return false;
 }
 
-/* Does a macro of the script read args (its expansion is not seen here)? */
-static bool macro_uses_args(const struct sctx *s)
+/* Does a macro of the script read args (its expansion is not seen here)?
+ * Asked for every probe: the script is scanned once. */
+static bool macro_uses_args(struct sctx *s)
 {
-	for (const struct node *n = s->ast->root->a; n; n = n->next)
-		if (n->kind == N_MACRO && uses_args(n->c))
-			return true;
-	return false;
+	if (!s->macro_args) {
+		s->macro_args = 1;
+		for (const struct node *n = s->ast->root->a; n; n = n->next)
+			if (n->kind == N_MACRO && uses_args(n->c))
+				s->macro_args = 2;
+	}
+	return s->macro_args == 2;
 }
 
 /* Names read as args.NAME in n; *whole when args is used some other way. */
@@ -129,6 +133,13 @@ static void group_targets(struct sctx *s, struct node *probe, struct vec *all, s
 	bool whole = false, args;
 	struct strbuf err;
 
+	if (all->n == 1) {
+		struct vec *one = xcalloc(1, sizeof(*one));
+
+		vec_push(one, all->v[0]);
+		vec_push(out, one);
+		return;
+	}
 	args_names(probe->b, &names, &whole);
 	args_names(probe->c, &names, &whole);
 	/* A macro may read any field: compare whole layouts then. */
@@ -146,9 +157,10 @@ static void group_targets(struct sctx *s, struct node *probe, struct vec *all, s
 			sb_reset(&err);
 			have = t->prov->fields(t, &tf, &err) >= 0;
 		}
-		for (size_t j = 0; j < groups.n && !g; j++) {
+		/* fentry:* makes thousands of groups: do not compare those. */
+		for (size_t j = 0; j < groups.n && !g && !t->prov->prog_per_target; j++) {
 			struct tgroup *c = groups.v[j];
-			if (c->prov == t->prov && !t->prov->prog_per_target && c->have == have &&
+			if (c->prov == t->prov && c->have == have &&
 			    (!have || same_layout(&c->fields, &tf, whole ? NULL : &names)))
 				g = c;
 		}
@@ -175,22 +187,25 @@ static void group_targets(struct sctx *s, struct node *probe, struct vec *all, s
 	vec_free(&names);
 }
 
-/* Past the limit on programs (bpftrace's max_bpf_progs), say so once. */
-static void too_many_progs(struct sctx *s, struct prog_desc *pd, size_t before)
+/* Past the limit on programs (bpftrace's max_bpf_progs), say so: true
+ * when the probe's groups would pass it. */
+static bool too_many_progs(struct sctx *s, struct prog_desc *pd, size_t ngroups)
 {
 	const char *env = getenv("BPFTRACE_MAX_BPF_PROGS");
 	char *end = NULL;
 	unsigned long max = env && *env ? strtoul(env, &end, 10) : 0;
-	size_t n = s->prog->progs.n;
+	size_t n = s->prog->progs.n + (ngroups ? ngroups : 1);
 
 	if (!max || *end)
 		max = 1024;
-	if (n > max && before <= max)
-		diag_error_hint(s->d, &pd->loc,
-				"each fentry function, and each args layout a probe reads, is a "
-				"program: narrow the wildcard or raise BPFTRACE_MAX_BPF_PROGS",
-				"this script needs %zu BPF programs, more than the limit of %lu", n,
-				max);
+	if (n <= max)
+		return false;
+	diag_error_hint(s->d, &pd->loc,
+			"each fentry function, and each args layout a probe reads, is a "
+			"program: narrow the wildcard or raise BPFTRACE_MAX_BPF_PROGS",
+			"this probe makes %zu BPF programs in all, more than the limit of %lu", n,
+			max);
+	return true;
 }
 
 /* A new program for probe's body, named after the probe (+ a copy number). */
@@ -225,7 +240,6 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 	struct program *p = s->prog;
 	struct prog_desc *pd = new_prog(s, probe, index, 0);
 	struct vec all = {0}, groups = {0};
-	size_t nprogs = p->progs.n;
 	struct strbuf err;
 
 	probe->sema = pd;
@@ -278,6 +292,17 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 	sb_free(&err);
 	vec_push(probes, probe);
 	group_targets(s, probe, &all, &groups);
+	if (too_many_progs(s, pd, groups.n)) {
+		/* Reported: no copies (fentry:* would make thousands), one program. */
+		for (size_t g = 1; g < groups.n; g++) {
+			struct vec *more = groups.v[g];
+			for (size_t i = 0; i < more->n; i++)
+				vec_push(groups.v[0], more->v[i]);
+			vec_free(more);
+			free(more);
+		}
+		groups.n = groups.n ? 1 : 0;
+	}
 	for (size_t g = 0; g < groups.n; g++) {
 		struct vec *targets = groups.v[g];
 		struct prog_desc *gd = pd;
@@ -304,7 +329,6 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 		prog_ready(s, pd);
 		vec_push(&p->progs, pd);
 	}
-	too_many_progs(s, pd, nprogs);
 	vec_free(&groups);
 	vec_free(&all);
 	return probe;
