@@ -29,6 +29,33 @@ struct node *ast_append(struct node *head, struct node *item)
 	return head;
 }
 
+static struct node *clone_list(struct ast *ast, const struct node *n)
+{
+	struct node *head = NULL, **tail = &head;
+
+	for (; n; n = n->next) {
+		*tail = ast_clone(ast, n);
+		tail = &(*tail)->next;
+	}
+	return head;
+}
+
+struct node *ast_clone(struct ast *ast, const struct node *n)
+{
+	struct node *c;
+
+	if (!n)
+		return NULL;
+	c = arena_alloc(&ast->arena, sizeof(*c));
+	*c = *n;
+	c->next = NULL;
+	c->a = clone_list(ast, n->a);
+	c->b = clone_list(ast, n->b);
+	c->c = clone_list(ast, n->c);
+	c->d = clone_list(ast, n->d);
+	return c;
+}
+
 int ast_list_len(const struct node *list)
 {
 	int n = 0;

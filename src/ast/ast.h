@@ -75,6 +75,12 @@ int ast_list_len(const struct node *list);
 const char *ast_kind_name(enum node_kind kind);
 /* Text of an operator for dumps and messages ("==", "+", "++"). */
 const char *ast_op_name(int op);
+/*
+ * A deep copy of n and its operands (lists included), in ast's arena;
+ * n's own `next` is not followed. Strings are shared: nodes never write
+ * into them. For trees not yet annotated by sema.
+ */
+struct node *ast_clone(struct ast *ast, const struct node *n);
 /* A span covering a .. b. */
 struct span ast_span_join(const struct span *a, const struct span *b);
 

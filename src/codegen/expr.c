@@ -169,8 +169,19 @@ static struct cg_val builtin(struct cg *g, struct node *n)
 	case B_ARG3:
 	case B_ARG4:
 	case B_ARG5:
-	case B_RETVAL:
 		return scalar(cg_regs_builtin(g, n->op), n->type);
+	case B_RETVAL: {
+		LLVMValueRef rv = cg_regs_builtin(g, n->op);
+		unsigned bits = 8 * n->type->size;
+
+		/* fexit: a retval typed narrower than its slot is its low bytes. */
+		if (n->type->kind == T_INT && bits < 64) {
+			rv = LLVMBuildTrunc(g->b, rv, LLVMIntTypeInContext(g->ctx, bits), "");
+			rv = n->type->is_signed ? LLVMBuildSExt(g->b, rv, g->i64, "")
+						: LLVMBuildZExt(g->b, rv, g->i64, "");
+		}
+		return scalar(rv, n->type);
+	}
 	case B_KSTACK:
 	case B_USTACK:
 		return cg_stack_value(g, n);

@@ -15,5 +15,10 @@ struct btf *probe_vmlinux_btf(struct strbuf *err);
  * out and returns how many, or -1 + err.
  */
 int btf_func_fields(const char *func, int skip, struct vec *out, struct strbuf *err);
+/*
+ * The return value of kernel function func as a field named "retval"
+ * (malloc'd: free with provider_field_free), or NULL for void or unknown.
+ */
+struct arg_field *btf_func_ret(const char *func);
 
 #endif

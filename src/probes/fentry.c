@@ -3,8 +3,8 @@
  * fentry/fexit[:vmlinux]:FUNC (aliases f/fr, kfunc/kretfunc): BPF
  * trampolines on kernel functions named in the kernel BTF. The program's
  * section is "fentry/FUNC" or "fexit/FUNC", from which libbpf resolves the
- * attach BTF id at load, so one program serves one function: a wildcard
- * must match a single function. Args are typed from the function's BTF
+ * attach BTF id at load, so one program serves one function: sema gives
+ * each function of a wildcard or list a program of its own. Args are typed from the function's BTF
  * prototype (args.NAME, one u64 slot each); fexit's retval is the slot
  * after them.
  */
@@ -24,7 +24,7 @@ static int fe_expand(const struct provider *p, char **parts, int nparts, struct 
 {
 	const char *func = parts[nparts - 1];
 	struct btf *btf;
-	struct vec names = {0};
+	size_t before = out->n;
 	uint32_t n;
 
 	if (nparts != 1 && nparts != 2) {
@@ -41,46 +41,45 @@ static int fe_expand(const struct provider *p, char **parts, int nparts, struct 
 	if (!btf)
 		return -1;
 	n = btf__type_cnt(btf);
-	for (uint32_t id = 1; id < n && names.n < 2; id++) {
-		const struct btf_type *t = btf__type_by_id(btf, id);
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *bt = btf__type_by_id(btf, id);
 		const char *name;
+		char *full;
+		struct attach_target *t;
+		const struct btf_type *proto;
 
-		if (!btf_is_func(t))
+		if (!btf_is_func(bt))
 			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		if (name && util_wildcard_match(func, name))
-			vec_push(&names, (void *)name);
-	}
-	if (!names.n) {
-		sb_printf(err, "could not find kernel function '%s' in the kernel BTF", func);
-		vec_free(&names);
-		return -1;
-	}
-	if (names.n > 1) {
-		sb_printf(err,
-			  "%s:%s matches several functions: one %s probe attaches to one "
-			  "function for now",
-			  p->name, func, p->name);
-		vec_free(&names);
-		return -1;
-	}
-	{
-		char *full = xasprintf("%s:vmlinux:%s", p->name, (char *)names.v[0]);
-		struct attach_target *t = provider_target_new(p, full, names.v[0]);
-		struct vec fields = {0};
-
-		t->func = xstrdup(names.v[0]);
-		/* fexit: retval follows the arguments' slots. */
-		if (btf_func_fields(t->target, 0, &fields, err) >= 0)
-			t->offset = 8 * fields.n;
-		for (size_t i = 0; i < fields.n; i++)
-			provider_field_free(fields.v[i]);
-		vec_free(&fields);
+		name = btf__name_by_offset(btf, bt->name_off);
+		if (!name || !util_wildcard_match(func, name))
+			continue;
+		full = xasprintf("%s:vmlinux:%s", p->name, name);
+		t = provider_target_new(p, full, name);
 		free(full);
+		t->func = xstrdup(name);
+		/* fexit: retval follows the arguments' slots, one per parameter. */
+		proto = btf__type_by_id(btf, bt->type);
+		if (proto && btf_is_func_proto(proto))
+			t->offset = 8 * (uint64_t)btf_vlen(proto);
 		vec_push(out, t);
 	}
-	vec_free(&names);
-	return 1;
+	if (out->n == before) {
+		sb_printf(err, "could not find kernel function '%s' in the kernel BTF", func);
+		return -1;
+	}
+	/* One program per function (fentry/FUNC): sorted, like bpftrace lists them. */
+	provider_targets_sort(out, before);
+	/* A static function of several files has several BTF entries: one probe. */
+	size_t k = before;
+	for (size_t i = before; i < out->n; i++) {
+		struct attach_target *t = out->v[i];
+		if (k > before && !strcmp(((struct attach_target *)out->v[k - 1])->name, t->name))
+			provider_target_free(t);
+		else
+			out->v[k++] = t;
+	}
+	out->n = k;
+	return (int)(out->n - before);
 }
 
 static int fe_fields(const struct attach_target *t, struct vec *out, struct strbuf *err)
@@ -129,6 +128,7 @@ const struct provider provider_fentry = {
 	.aliases = fentry_aliases,
 	.section = "fentry",
 	.has_args = true,
+	.prog_per_target = true,
 	.expand = fe_expand,
 	.fields = fe_fields,
 	.attach = fe_attach,
@@ -141,6 +141,7 @@ const struct provider provider_fexit = {
 	.section = "fexit",
 	.has_args = true,
 	.ctx_regs = PROVIDER_REGS_RETVAL,
+	.prog_per_target = true,
 	.expand = fe_expand,
 	.fields = fe_fields,
 	.attach = fe_attach,

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iter:task and iter:task_file (alias it): BPF iterators. The program
+ * iter:task, task_file, task_vma, bpf_map, bpf_prog, bpf_link (alias it):
+ * BPF iterators; ctx points to the kernel's struct bpf_iter__KIND. The program
  * (section "iter/task") is attached with an iterator link; reading an
  * iterator fd made from that link runs it once per task (or open file),
  * and the read ends with the walk. The driver does that after BEGIN, then
  * ends as if exit() was called. The kernel calls the program a last time
- * with a NULL task: the prologue skips that call.
+ * with a NULL object: the prologue skips that call.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,8 +26,16 @@ static int iter_expand(const struct provider *p, char **parts, int nparts, struc
 {
 	char *name;
 
-	if (nparts != 1 || (strcmp(parts[0], "task") && strcmp(parts[0], "task_file"))) {
-		sb_printf(err, "iter probes support task and task_file: iter:task");
+	/* Iterators that need no parameters, whose first object is at offset 8. */
+	static const char *const kinds[] = {"task",    "task_file", "task_vma",
+					    "bpf_map", "bpf_prog",  "bpf_link"};
+	bool ok = false;
+
+	for (size_t i = 0; nparts == 1 && i < ARRAY_SIZE(kinds); i++)
+		ok |= !strcmp(parts[0], kinds[i]);
+	if (!ok) {
+		sb_printf(err, "iter probes support task, task_file, task_vma, bpf_map, bpf_prog "
+			       "and bpf_link: iter:task");
 		return -1;
 	}
 	name = xasprintf("iter:%s", parts[0]);
@@ -97,6 +106,7 @@ const struct provider provider_iter = {
 	.name = "iter",
 	.aliases = iter_aliases,
 	.section = "iter",
+	.prog_per_target = true,
 	.expand = iter_expand,
 	.fields = iter_fields,
 	.attach = iter_attach,

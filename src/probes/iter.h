@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* iter:task, iter:task_file (iter.c). */
+/* iter:task, task_file, task_vma, bpf_map, bpf_prog, bpf_link (iter.c). */
 #ifndef SONDE_ITER_H
 #define SONDE_ITER_H
 

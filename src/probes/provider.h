@@ -71,6 +71,9 @@ struct provider {
 	const char *section;	    /* libbpf ELF section giving the program type */
 	bool has_args;		    /* `args` is meaningful */
 	int ctx_regs;		    /* enum provider_regs */
+	/* Each target needs a program of its own: what it attaches to is
+	 * fixed at load (fentry's function, iter's kind). */
+	bool prog_per_target;
 	/*
 	 * Expand the parts of one attach point (after the provider name,
 	 * split on ':') into targets appended to `out` (struct attach_target *,

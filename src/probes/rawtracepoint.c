@@ -172,6 +172,40 @@ static int rt_fields(const struct attach_target *t, struct vec *out, struct strb
 	return n;
 }
 
+/* A value of BTF type id in a u64 slot at offset, as an args field; NULL if none. */
+static struct arg_field *slot_field(const struct btf *btf, uint32_t id, const char *name,
+				    uint32_t offset)
+{
+	const struct btf_type *rt = btf__type_by_id(btf, id);
+	struct arg_field *f;
+	struct strbuf ty;
+
+	while (rt && (btf_is_typedef(rt) || btf_is_mod(rt)))
+		rt = btf__type_by_id(btf, rt->type);
+	if (!rt)
+		return NULL;
+	f = xcalloc(1, sizeof(*f));
+	f->name = xstrdup(name ? name : "");
+	f->offset = offset;
+	sb_init(&ty);
+	type_text(btf, id, &ty, 0);
+	f->ctype = sb_detach(&ty);
+	sb_free(&ty);
+	if (btf_is_ptr(rt)) {
+		f->kind = ARGF_PTR;
+		f->size = 8;
+	} else if (btf_is_int(rt) || btf_is_any_enum(rt)) {
+		f->kind = ARGF_INT;
+		f->size = rt->size;
+		f->is_signed = btf_is_int(rt) ? !!(btf_int_encoding(rt) & BTF_INT_SIGNED)
+					      : !!(btf_kflag(rt));
+	} else {
+		f->kind = ARGF_ARRAY; /* a struct by value: listed, not readable */
+		f->size = rt->size;
+	}
+	return f;
+}
+
 int btf_func_fields(const char *func, int skip, struct vec *out, struct strbuf *err)
 {
 	struct btf *btf = probe_vmlinux_btf(err);
@@ -190,37 +224,34 @@ int btf_func_fields(const char *func, int skip, struct vec *out, struct strbuf *
 	}
 	params = btf_params(proto);
 	for (int i = skip; i < btf_vlen(proto); i++) {
-		const struct btf_type *rt = btf__type_by_id(btf, params[i].type);
-		struct arg_field *f;
-		struct strbuf ty;
+		struct arg_field *f = slot_field(btf, params[i].type,
+						 btf__name_by_offset(btf, params[i].name_off),
+						 8 * (uint32_t)(i - skip));
 
-		while (rt && (btf_is_typedef(rt) || btf_is_mod(rt)))
-			rt = btf__type_by_id(btf, rt->type);
-		if (!rt)
-			continue;
-		f = xcalloc(1, sizeof(*f));
-		f->name = xstrdup(btf__name_by_offset(btf, params[i].name_off));
-		f->offset = 8 * (uint32_t)(i - skip);
-		sb_init(&ty);
-		type_text(btf, params[i].type, &ty, 0);
-		f->ctype = sb_detach(&ty);
-		sb_free(&ty);
-		if (btf_is_ptr(rt)) {
-			f->kind = ARGF_PTR;
-			f->size = 8;
-		} else if (btf_is_int(rt) || btf_is_any_enum(rt)) {
-			f->kind = ARGF_INT;
-			f->size = rt->size;
-			f->is_signed = btf_is_int(rt) ? !!(btf_int_encoding(rt) & BTF_INT_SIGNED)
-						      : !!(btf_kflag(rt));
-		} else {
-			f->kind = ARGF_ARRAY; /* a struct by value: listed, not readable */
-			f->size = rt->size;
+		if (f) {
+			vec_push(out, f);
+			added++;
 		}
-		vec_push(out, f);
-		added++;
 	}
 	return added;
+}
+
+struct arg_field *btf_func_ret(const char *func)
+{
+	struct strbuf err;
+	struct btf *btf;
+	const struct btf_type *fn, *proto;
+	int id;
+
+	sb_init(&err);
+	btf = probe_vmlinux_btf(&err);
+	sb_free(&err);
+	id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
+	fn = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	proto = fn ? btf__type_by_id(btf, fn->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto) || !proto->type)
+		return NULL;
+	return slot_field(btf, proto->type, "retval", 0);
 }
 
 static int rt_attach(struct bpf_program *prog, const struct attach_target *t, struct vec *links,

@@ -10,6 +10,7 @@
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Byte offset of member `name` in struct `sid`, looking through anonymous members. */
@@ -118,6 +119,17 @@ const struct type *sema_builtin_more(struct sctx *s, struct node *n, enum sema_b
 		return type_string((unsigned)strlen(pt) + 1);
 	}
 	case B_CTX:
+		/* iter: a pointer to the kernel's struct bpf_iter__KIND (ctx.task...). */
+		if (s->pd && s->pd->ctx_kind == PROG_CTX_ITER && s->pd->targets.n) {
+			const struct attach_target *t = s->pd->targets.v[0];
+			char name[96];
+			const struct type *rec;
+
+			snprintf(name, sizeof(name), "struct bpf_iter__%s", t->target);
+			rec = sema_c_type_named(name);
+			if (rec)
+				return type_ptr(rec);
+		}
 		return type_ptr(NULL);
 	default:
 		BUG("builtin %d", b);

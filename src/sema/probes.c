@@ -5,8 +5,10 @@
  * args their targets share.
  */
 #include "sema/sema_int.h"
+#include "probes/btf_args.h"
 #include "probes/provider.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -23,17 +25,223 @@ static void old_provider_name(char **name)
 	}
 }
 
-void sema_expand_probe(struct sctx *s, struct node *probe, int index)
+static bool uses_args(const struct node *n)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_IDENT && !strcmp(n->str, "args"))
+			return true;
+		if (uses_args(n->a) || uses_args(n->b) || uses_args(n->c) || uses_args(n->d))
+			return true;
+	}
+	return false;
+}
+
+/* Does a macro of the script read args (its expansion is not seen here)?
+ * Asked for every probe: the script is scanned once. */
+static bool macro_uses_args(struct sctx *s)
+{
+	if (!s->macro_args) {
+		s->macro_args = 1;
+		for (const struct node *n = s->ast->root->a; n; n = n->next)
+			if (n->kind == N_MACRO && uses_args(n->c))
+				s->macro_args = 2;
+	}
+	return s->macro_args == 2;
+}
+
+/* Names read as args.NAME in n; *whole when args is used some other way. */
+static void args_names(const struct node *n, struct vec *names, bool *whole)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_FIELD && n->a && n->a->kind == N_IDENT &&
+		    !strcmp(n->a->str, "args")) {
+			size_t i = 0;
+			while (i < names->n && strcmp(names->v[i], n->str))
+				i++;
+			if (i == names->n)
+				vec_push(names, (void *)n->str);
+			continue;
+		}
+		if (n->kind == N_IDENT && !strcmp(n->str, "args"))
+			*whole = true;
+		args_names(n->a, names, whole);
+		args_names(n->b, names, whole);
+		args_names(n->c, names, whole);
+		args_names(n->d, names, whole);
+	}
+}
+
+static const struct arg_field *field_named(const struct vec *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (!strcmp(((struct arg_field *)fs->v[i])->name, name))
+			return fs->v[i];
+	return NULL;
+}
+
+static bool same_field(const struct arg_field *x, const struct arg_field *y)
+{
+	if (!x || !y)
+		return x == y;
+	return !strcmp(x->name, y->name) && x->offset == y->offset && x->size == y->size &&
+	       x->kind == y->kind && x->is_signed == y->is_signed && x->array_len == y->array_len;
+}
+
+/* Do a and b lay out the fields in names alike (all fields: names NULL)? */
+static bool same_layout(const struct vec *a, const struct vec *b, const struct vec *names)
+{
+	if (names) {
+		for (size_t i = 0; i < names->n; i++)
+			if (!same_field(field_named(a, names->v[i]), field_named(b, names->v[i])))
+				return false;
+		return true;
+	}
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!same_field(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+/* A group of targets that one program serves. */
+struct tgroup {
+	struct vec *targets; /* handed to the prog_desc */
+	const struct provider *prov;
+	bool have;	   /* fields were read */
+	struct vec fields; /* its first target's args, to compare layouts */
+};
+
+static void fields_free(struct vec *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		provider_field_free(fs->v[i]);
+	vec_free(fs);
+}
+
+/*
+ * Split the probe's targets into groups that can share one program (one
+ * struct vec * of targets each, in order of first appearance): one per
+ * provider, one per target where the provider fixes the target at load
+ * (fentry's function, iter's kind), and, when the body reads args, one
+ * per layout of the fields it reads (all fields when it cannot tell).
+ * 361 syscall tracepoints not reading args stay one program.
+ */
+static void group_targets(struct sctx *s, struct node *probe, struct vec *all, struct vec *out)
+{
+	struct vec names = {0}, groups = {0};
+	bool whole = false, args;
+	struct strbuf err;
+
+	if (all->n == 1) {
+		struct vec *one = xcalloc(1, sizeof(*one));
+
+		vec_push(one, all->v[0]);
+		vec_push(out, one);
+		return;
+	}
+	args_names(probe->b, &names, &whole);
+	args_names(probe->c, &names, &whole);
+	/* A macro may read any field: compare whole layouts then. */
+	if (macro_uses_args(s))
+		whole = true;
+	args = names.n || whole;
+	sb_init(&err);
+	for (size_t i = 0; i < all->n; i++) {
+		struct attach_target *t = all->v[i];
+		struct vec tf = {0};
+		bool have = false;
+		struct tgroup *g = NULL;
+
+		if (args && t->prov->fields && !t->prov->prog_per_target) {
+			sb_reset(&err);
+			have = t->prov->fields(t, &tf, &err) >= 0;
+		}
+		/* fentry:* makes thousands of groups: do not compare those. */
+		for (size_t j = 0; j < groups.n && !g && !t->prov->prog_per_target; j++) {
+			struct tgroup *c = groups.v[j];
+			if (c->prov == t->prov && c->have == have &&
+			    (!have || same_layout(&c->fields, &tf, whole ? NULL : &names)))
+				g = c;
+		}
+		if (!g) {
+			g = xcalloc(1, sizeof(*g));
+			g->targets = xcalloc(1, sizeof(*g->targets));
+			g->prov = t->prov;
+			g->have = have;
+			g->fields = tf;
+			tf = (struct vec){0};
+			vec_push(&groups, g);
+		}
+		fields_free(&tf);
+		vec_push(g->targets, t);
+	}
+	sb_free(&err);
+	for (size_t j = 0; j < groups.n; j++) {
+		struct tgroup *g = groups.v[j];
+		vec_push(out, g->targets);
+		fields_free(&g->fields);
+		free(g);
+	}
+	vec_free(&groups);
+	vec_free(&names);
+}
+
+/* Past the limit on programs (bpftrace's max_bpf_progs), say so: true
+ * when the probe's groups would pass it. */
+static bool too_many_progs(struct sctx *s, struct prog_desc *pd, size_t ngroups)
+{
+	const char *env = getenv("BPFTRACE_MAX_BPF_PROGS");
+	char *end = NULL;
+	unsigned long max = env && *env ? strtoul(env, &end, 10) : 0;
+	size_t n = s->prog->progs.n + (ngroups ? ngroups : 1);
+
+	if (!max || *end)
+		max = 1024;
+	if (n <= max)
+		return false;
+	diag_error_hint(s->d, &pd->loc,
+			"each fentry function, and each args layout a probe reads, is a "
+			"program: narrow the wildcard or raise BPFTRACE_MAX_BPF_PROGS",
+			"this probe makes %zu BPF programs in all, more than the limit of %lu", n,
+			max);
+	return true;
+}
+
+/* A new program for probe's body, named after the probe (+ a copy number). */
+static struct prog_desc *new_prog(struct sctx *s, struct node *probe, int index, int copy)
 {
 	struct program *p = s->prog;
 	struct prog_desc *pd = arena_alloc(&p->arena, sizeof(*pd));
-	struct strbuf err;
 
 	pd->probe_index = index;
 	pd->loc = probe->a ? probe->a->loc : probe->loc;
 	for (struct node *ap = probe->a; ap && ap->next; ap = ap->next)
 		pd->loc = ast_span_join(&pd->loc, &ap->next->loc);
-	pd->func_name = arena_printf(&p->arena, "probe%d", index);
+	pd->func_name = copy ? arena_printf(&p->arena, "probe%d_%d", index, copy)
+			     : arena_printf(&p->arena, "probe%d", index);
+	return pd;
+}
+
+/* Finish pd once its targets are known; it becomes one program. */
+static void prog_ready(struct sctx *s, struct prog_desc *pd)
+{
+	if (!pd->prov)
+		return;
+	pd->section = pd->prov->section;
+	pd->is_begin = !strcmp(pd->prov->name, "BEGIN");
+	pd->is_end = !strcmp(pd->prov->name, "END");
+	if (pd->prov->prepare)
+		pd->prov->prepare(pd, s->prog);
+}
+
+struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, struct vec *probes)
+{
+	struct program *p = s->prog;
+	struct prog_desc *pd = new_prog(s, probe, index, 0);
+	struct vec all = {0}, groups = {0};
+	struct strbuf err;
+
 	probe->sema = pd;
 	sb_init(&err);
 	for (struct node *ap = probe->a; ap; ap = ap->next) {
@@ -65,20 +273,16 @@ void sema_expand_probe(struct sctx *s, struct node *probe, int index)
 						"%s probes are not supported yet", parts[0]);
 			else
 				diag_error(s->d, &ap->loc, "Invalid probe type: %s", parts[0]);
-		} else if (pd->prov && pd->prov->section != prov->section) {
-			diag_error(s->d, &ap->loc,
-				   "%s and %s probes cannot share one action block yet: write them "
-				   "as separate probes",
-				   pd->prov->name, prov->name);
 		} else {
-			pd->prov = prov;
+			if (!pd->prov)
+				pd->prov = prov;
 			sb_reset(&err);
-			size_t before = pd->targets.n;
-			if (prov->expand(prov, parts + 1, n - 1, &pd->targets, &err) < 0)
+			size_t before = all.n;
+			if (prov->expand(prov, parts + 1, n - 1, &all, &err) < 0)
 				diag_error(s->d, &ap->loc, "%s",
 					   err.buf ? err.buf : "invalid probe");
-			for (size_t i = before; i < pd->targets.n; i++) {
-				struct attach_target *t = pd->targets.v[i];
+			for (size_t i = before; i < all.n; i++) {
+				struct attach_target *t = all.v[i];
 				t->cookie = (uint64_t)prog_probe_name(p, t->name);
 			}
 		}
@@ -86,41 +290,51 @@ void sema_expand_probe(struct sctx *s, struct node *probe, int index)
 		free(raw);
 	}
 	sb_free(&err);
-	if (pd->prov) {
-		pd->section = pd->prov->section;
-		pd->is_begin = !strcmp(pd->prov->name, "BEGIN");
-		pd->is_end = !strcmp(pd->prov->name, "END");
-		if (pd->prov->prepare)
-			pd->prov->prepare(pd, p);
+	vec_push(probes, probe);
+	group_targets(s, probe, &all, &groups);
+	if (too_many_progs(s, pd, groups.n)) {
+		/* Reported: no copies (fentry:* would make thousands), one program. */
+		for (size_t g = 1; g < groups.n; g++) {
+			struct vec *more = groups.v[g];
+			for (size_t i = 0; i < more->n; i++)
+				vec_push(groups.v[0], more->v[i]);
+			vec_free(more);
+			free(more);
+		}
+		groups.n = groups.n ? 1 : 0;
 	}
-	vec_push(&p->progs, pd);
+	for (size_t g = 0; g < groups.n; g++) {
+		struct vec *targets = groups.v[g];
+		struct prog_desc *gd = pd;
+		struct node *copy = probe;
+
+		if (g) {
+			/* Another context: a copy of the body, compiled on its own. */
+			copy = ast_clone(s->ast, probe);
+			copy->next = probe->next;
+			probe->next = copy;
+			probe = copy;
+			gd = new_prog(s, copy, index, (int)g);
+			copy->sema = gd;
+			vec_push(probes, copy);
+			s->d->dedup = true; /* the copies' shared mistakes: once */
+		}
+		gd->targets = *targets;
+		gd->prov = ((struct attach_target *)targets->v[0])->prov;
+		prog_ready(s, gd);
+		vec_push(&p->progs, gd);
+		free(targets);
+	}
+	if (!groups.n) {
+		prog_ready(s, pd);
+		vec_push(&p->progs, pd);
+	}
+	vec_free(&groups);
+	vec_free(&all);
+	return probe;
 }
 
-static bool uses_args(const struct node *n)
-{
-	for (; n; n = n->next) {
-		if (n->kind == N_IDENT && !strcmp(n->str, "args"))
-			return true;
-		if (uses_args(n->a) || uses_args(n->b) || uses_args(n->c) || uses_args(n->d))
-			return true;
-	}
-	return false;
-}
-
-static bool same_fields(struct vec *a, struct vec *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++) {
-		struct arg_field *x = a->v[i], *y = b->v[i];
-		if (strcmp(x->name, y->name) || x->offset != y->offset || x->size != y->size ||
-		    x->kind != y->kind || x->is_signed != y->is_signed)
-			return false;
-	}
-	return true;
-}
-
-/* Load the typed args of the probe's targets (all must share one layout). */
+/* Load the typed args of the probe's targets (grouped to share a layout). */
 struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_desc *pd)
 {
 	struct strbuf err;
@@ -128,33 +342,64 @@ struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_de
 
 	/* this probe only: probe->next is the next probe (quadratic with 10,000 probes) */
 	if (!pd->prov || !pd->prov->fields || !pd->targets.n ||
-	    !(uses_args(probe->b) || uses_args(probe->c)))
+	    !(uses_args(probe->b) || uses_args(probe->c) || macro_uses_args(s)))
 		return NULL;
 	sb_init(&err);
-	for (size_t i = 0; i < pd->targets.n; i++) {
-		struct vec tf = {0};
-		if (pd->prov->fields(pd->targets.v[i], i ? &tf : fields, &err) < 0) {
-			diag_error(s->d, &probe->a->loc, "%s",
-				   err.buf ? err.buf : "cannot read args");
-			fields = NULL;
-			for (size_t j = 0; j < tf.n; j++)
-				provider_field_free(tf.v[j]);
-			vec_free(&tf);
-			break;
-		}
-		if (i && !same_fields(fields, &tf)) {
-			struct attach_target *t0 = pd->targets.v[0], *ti = pd->targets.v[i];
-			diag_error_hint(s->d, &probe->a->loc,
-					"write a separate probe for each layout",
-					"args of %s and %s differ: one probe using args over "
-					"tracepoints with different fields is not supported yet",
-					t0->name, ti->name);
-			i = pd->targets.n;
-		}
-		for (size_t j = 0; j < tf.n; j++)
-			provider_field_free(tf.v[j]);
-		vec_free(&tf);
+	if (pd->prov->fields(pd->targets.v[0], fields, &err) < 0) {
+		diag_error(s->d, &probe->a->loc, "%s", err.buf ? err.buf : "cannot read args");
+		fields_free(fields);
+		fields = NULL;
 	}
 	sb_free(&err);
 	return fields;
+}
+
+/*
+ * Args that come from the kernel's BTF (fentry/fexit, raw tracepoints)
+ * point into the kernel: a pointer to a struct or union is typed, so
+ * args.file->f_mode reads on. Tracepoint formats are left untyped: their
+ * syscall pointers point into user memory.
+ */
+const struct type *sema_arg_ptr(struct sctx *s, const struct arg_field *f)
+{
+	const struct provider *prov = s->pd ? s->pd->prov : NULL;
+	const char *c = f->ctype;
+	const struct type *rec = NULL;
+	size_t len;
+
+	if (!prov || !c || !(prov->prog_per_target || prov->ctx_regs == PROVIDER_REGS_RAW_ARGS))
+		return type_ptr(NULL);
+	if (!strncmp(c, "const ", 6))
+		c += 6;
+	len = strlen(c);
+	if ((!strncmp(c, "struct ", 7) || !strncmp(c, "union ", 6)) && len > 3 &&
+	    !strcmp(c + len - 2, " *") && c[len - 3] != '*') {
+		char *name = xstrndup(c, len - 2);
+		rec = sema_c_type_named(name);
+		free(name);
+	}
+	return type_ptr(rec);
+}
+
+/* One function per fexit program: its retval has the function's return type. */
+const struct type *sema_fexit_retval(struct sctx *s)
+{
+	const struct prog_desc *pd = s->pd;
+	const struct attach_target *t;
+	struct arg_field *f;
+	const struct type *ty = NULL;
+
+	if (!pd || !pd->prov || !pd->prov->prog_per_target ||
+	    pd->prov->ctx_regs != PROVIDER_REGS_RETVAL || !pd->targets.n)
+		return NULL;
+	t = pd->targets.v[0];
+	f = t->func ? btf_func_ret(t->func) : NULL;
+	if (f && f->kind == ARGF_INT &&
+	    (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8))
+		ty = type_int(f->size, f->is_signed);
+	else if (f && f->kind == ARGF_PTR)
+		ty = sema_arg_ptr(s, f);
+	if (f)
+		provider_field_free(f);
+	return ty;
 }

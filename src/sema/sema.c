@@ -227,7 +227,8 @@ static const struct type *sema_regs_builtin(struct sctx *s, struct node *n, enum
 		    prov->ctx_regs != PROVIDER_REGS_RAW_ARGS && s->pd->ctx_kind != PROG_CTX_USDT)
 			return type_probe();
 	} else if (prov && prov->ctx_regs == want) {
-		return type_int(8, false);
+		const struct type *rt = b == B_RETVAL ? sema_fexit_retval(s) : NULL;
+		return rt ? rt : type_int(8, false);
 	}
 	sema_err(s, n, "The %s builtin can not be used with '%s' probes", n->str,
 		 prov ? prov->name : "these");
@@ -254,8 +255,9 @@ static const struct type *args_field(struct sctx *s, struct node *n)
 		case ARGF_CHARS:
 			return type_string(f->array_len ? f->array_len : 1);
 		case ARGF_DATA_LOC:
-		case ARGF_PTR:
 			return type_ptr(NULL);
+		case ARGF_PTR:
+			return sema_arg_ptr(s, f);
 		case ARGF_ARRAY:
 			break;
 		}
@@ -831,8 +833,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	for (struct node *n = ast->root->a; n; n = n->next) {
 		switch (n->kind) {
 		case N_PROBE:
-			sema_expand_probe(&s, n, index++);
-			vec_push(&probes, n);
+			n = sema_expand_probe(&s, n, index++, &probes);
 			break;
 		case N_C_DEFN:
 			sema_c_definition(&s, n);

@@ -28,6 +28,7 @@ struct sctx {
 	uint32_t max_map_keys; /* from the config block, 0 if not set */
 	struct vec macros;     /* N_MACRO */
 	int macro_depth, macro_serial;
+	int macro_args; /* probes.c: does a macro read args? 0 unknown, 1 no, 2 yes */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -135,8 +136,18 @@ const struct type *sema_stack_builtin(struct sctx *s, bool user);
 const struct type *sema_stack_call(struct sctx *s, struct node *n, bool user);
 const struct type *sema_sym_call(struct sctx *s, struct node *n, bool user);
 
-/* probes.c: expand a probe's attach points into a prog_desc; its typed args. */
-void sema_expand_probe(struct sctx *s, struct node *probe, int index);
+/*
+ * probes.c: expand a probe's attach points into prog_descs, pushing the
+ * probe onto probes; a probe whose targets need different contexts is
+ * copied (inserted after it in the AST, pushed too), one program each.
+ * Returns the last of them. And the typed args of a program.
+ */
+struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, struct vec *probes);
 struct vec *sema_probe_fields(struct sctx *s, struct node *probe, struct prog_desc *pd);
+/* The type of a pointer arg: typed from BTF where it can be. */
+struct arg_field;
+const struct type *sema_arg_ptr(struct sctx *s, const struct arg_field *f);
+/* fexit: retval typed from the function's BTF; NULL to keep uint64. */
+const struct type *sema_fexit_retval(struct sctx *s);
 
 #endif

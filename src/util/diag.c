@@ -146,6 +146,19 @@ static void diag_add(struct diag *d, const struct span *sp, const char *level, c
 	}
 	sb_init(&msg);
 	sb_vprintf(&msg, fmt, ap);
+	if (d->dedup) {
+		struct strbuf one, *all = err ? &d->errors : &d->warnings;
+		bool seen;
+
+		sb_init(&one);
+		diag_render(&one, d->src, sp, level, msg.buf ? msg.buf : "", hint);
+		seen = all->buf && one.buf && strstr(all->buf, one.buf);
+		sb_free(&one);
+		if (seen) {
+			sb_free(&msg);
+			return;
+		}
+	}
 	diag_render(err ? &d->errors : &d->warnings, d->src, sp, level, msg.buf ? msg.buf : "",
 		    hint);
 	sb_free(&msg);

@@ -33,6 +33,9 @@ struct diag {
 	const struct source *src;
 	int nerrors, nwarnings;
 	bool no_warnings;
+	/* Drop a diagnostic whose text and place repeat one already collected
+	 * (sema checks copies of one probe body, one per context). */
+	bool dedup;
 	struct strbuf errors, warnings;
 	size_t *line_off; /* start of each line, built on first use */
 	int nlines;
