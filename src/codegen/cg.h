@@ -53,6 +53,10 @@ struct cg {
 	uint32_t scratch_off;	      /* next free offset in this probe's layout */
 	uint32_t scratch_max;	      /* largest layout of any probe */
 	bool helper_errors;	      /* -k */
+	/* the inlined user function being emitted (fn.c), or fn_ret NULL */
+	LLVMBasicBlockRef fn_ret;
+	LLVMValueRef fn_slot;
+	const struct type *fn_type;
 };
 
 /* scratch.c: values larger than this live in per-CPU scratch space, not on the stack */
@@ -155,6 +159,11 @@ struct cg_val cg_delete_value(struct cg *g, struct node *n);
 struct cg_val cg_len(struct cg *g, struct node *n);
 struct cg_val cg_find(struct cg *g, struct node *n);
 struct cg_val cg_ptr_arith(struct cg *g, struct node *n);
+
+/* fn.c: a call of a user-defined function (N_CALL with c set), inlined;
+ * `return` inside one. */
+struct cg_val cg_fn_call(struct cg *g, struct node *n);
+void cg_fn_return(struct cg *g, struct node *n);
 
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);

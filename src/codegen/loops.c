@@ -327,7 +327,9 @@ void cg_jump(struct cg *g, struct node *n)
 			LLVMBuildRet(g->b, cg_const(g, 0));
 		break;
 	case N_RETURN:
-		if (g->in_callback) {
+		if (g->fn_ret) {
+			cg_fn_return(g, n);
+		} else if (g->in_callback) {
 			cg_store_int(g, cg_gep(g, g->frame, FRAME_RETURN), cg_const(g, 1), 8);
 			LLVMBuildRet(g->b, cg_const(g, 1));
 		} else {

@@ -28,6 +28,10 @@ struct sctx {
 	uint32_t max_map_keys; /* from the config block, 0 if not set */
 	struct vec macros;     /* N_MACRO */
 	int macro_depth, macro_serial;
+	struct vec fns;	    /* struct sema_fn * (fn.c) */
+	struct sema_fn *fn; /* the function whose body is being typed */
+	int fn_for_depth;   /* for loops inside that body */
+	bool mute;	    /* report nothing (a function body already reported) */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -79,6 +83,14 @@ bool sema_define_expand(struct sctx *s, struct node *ident);
  * its body and type it (true), or leave n alone (false). */
 void sema_macro_define(struct sctx *s, struct node *n);
 bool sema_macro_try(struct sctx *s, struct node *n, const struct type **t);
+/* User-defined functions (fn.c): register a definition; type a call to
+ * one (true) or leave n alone (false); `return` inside one. */
+void sema_fn_define(struct sctx *s, struct node *n);
+bool sema_fn_call(struct sctx *s, struct node *n, const struct type **t);
+void sema_fn_return(struct sctx *s, struct node *n);
+void sema_fn_check_uncalled(struct sctx *s);
+/* A builtin that needs the probe, used in a function: reported, true. */
+bool sema_fn_probe_builtin(struct sctx *s, struct node *n);
 /* A type written in the program (N_TYPE) for let and casts; NULL if not one. */
 const struct type *sema_type_node(struct sctx *s, struct node *ty);
 
