@@ -92,6 +92,8 @@ LLVMValueRef cg_usdt_arg(struct cg *g, int idx);
 LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 /* A slot for `size` bytes: on the stack, or in scratch space when big. */
 LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name);
+/* The largest value kept on the stack: config on_stack_limit, else CG_SCRATCH_MIN. */
+uint32_t cg_on_stack_limit(const struct cg *g);
 /* A slot that must be on the stack (a helper's callback context). */
 LLVMValueRef cg_alloca_stack(struct cg *g, uint32_t size, const char *name);
 void cg_memset0(struct cg *g, LLVMValueRef p, uint32_t size);

@@ -150,7 +150,15 @@ int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
 		struct bpf_program *prog;
 		bpf_object__for_each_program(prog, rt->obj) bpf_program__set_log_level(prog, 2);
 	}
+	/* config log_size: one buffer of that size for the verifier's log. */
+	char *log_buf = p->log_size ? xmalloc(p->log_size) : NULL;
+	if (log_buf) {
+		struct bpf_program *prog;
+		bpf_object__for_each_program(prog, rt->obj)
+			bpf_program__set_log_buf(prog, log_buf, p->log_size);
+	}
 	rc = bpf_object__load(rt->obj);
+	free(log_buf);
 	if (rc) {
 		if (uses_trampolines(p) && (rc == -EPERM || rc == -EOPNOTSUPP || rc == -524))
 			sb_printf(err, "fentry/fexit are not available: this kernel cannot attach "

@@ -831,6 +831,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	const char *trailer = getenv("BPFTRACE_STR_TRUNC_TRAILER");
 
 	prog->str_trunc_trailer = arena_strdup(&prog->arena, trailer ? trailer : "..");
+	sema_config_env(&s);
 	for (struct node *n = ast->root->a; n; n = n->next) {
 		switch (n->kind) {
 		case N_PROBE:

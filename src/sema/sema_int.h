@@ -32,6 +32,7 @@ struct sctx {
 	struct sema_fn *fn; /* the function whose body is being typed */
 	int fn_for_depth;   /* for loops inside that body */
 	bool mute;	    /* report nothing (a function body already reported) */
+	int stack_mode;	    /* config stack_mode: enum stack_mode + 1, 0 if not set */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -77,6 +78,10 @@ char *sema_attach_subst(struct sctx *s, struct node *ap);
 /* Top-level definitions (toplevel.c). */
 void sema_toplevel(struct sctx *s, struct node *n);
 void sema_toplevel_finish(struct sctx *s);
+/* config.c: the environment's settings, then the config block's other
+ * keys (true when key is one of them). */
+void sema_config_env(struct sctx *s);
+bool sema_config_more(struct sctx *s, struct node *it, const char *key);
 /* Replace an identifier naming a #define by a copy of its value. */
 bool sema_define_expand(struct sctx *s, struct node *ident);
 /* Macros (macro.c): register a definition; expand a call or bare name into
