@@ -167,6 +167,9 @@ struct cg_val cg_ptr_arith(struct cg *g, struct node *n);
 struct cg_val cg_fn_call(struct cg *g, struct node *n);
 void cg_fn_return(struct cg *g, struct node *n);
 
+/* task.c: comm(pid) (N_CALL F_COMM, ival = offset of task_struct.comm) */
+struct cg_val cg_comm_of_pid(struct cg *g, struct node *n);
+
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);
 void cg_block_stmts(struct cg *g, struct node *blk);

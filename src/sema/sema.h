@@ -136,7 +136,8 @@ enum sema_builtin {
 	X(F_STATIC_ASSERT, "static_assert")                                                        \
 	X(F_FAIL, "fail")                                                                          \
 	X(F_TSERIES, "tseries")                                                                    \
-	X(F_GETOPT, "getopt")
+	X(F_GETOPT, "getopt")                                                                      \
+	X(F_COMM, "comm") /* comm(pid); comm() becomes the builtin */
 
 enum sema_func {
 	F_NONE,

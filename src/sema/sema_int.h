@@ -132,6 +132,7 @@ bool sema_is_agg_call(const struct node *n, enum agg_kind *agg);
 const struct type *sema_agg_assign(struct sctx *s, struct node *map, struct node *call);
 
 /* Builtins (builtins.c): the newer builtin variables, and builtins called with (). */
+const struct type *sema_comm_of_pid(struct sctx *s, struct node *n);
 const struct type *sema_builtin_more(struct sctx *s, struct node *n, enum sema_builtin b);
 bool sema_builtin_call(struct sctx *s, struct node *n, const struct type **t);
 /* calls.c helpers shared with funcs.c. */
