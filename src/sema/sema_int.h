@@ -103,6 +103,9 @@ const struct type *sema_type_node(struct sctx *s, struct node *ty);
 bool sema_have_btf(void);
 bool sema_record_complete(const struct type *rec);
 const struct type *sema_c_type_named(const char *name);
+/* typedefs written in the script (they win over the kernel's) */
+void sema_c_typedef_add(const char *name, const struct type *t);
+const struct type *sema_c_typedef_find(const char *name);
 bool sema_btf_enum_value(const char *name, int64_t *val);
 void sema_c_definition(struct sctx *s, struct node *n);
 bool sema_place_user(const struct node *n);
