@@ -14,6 +14,10 @@
 
 #include <string.h>
 
+/* Every call is a copy of the body: calls of calls multiply. Past this
+ * many copies (in each of the two passes) the program is refused. */
+#define FN_INLINE_MAX 4096
+
 struct sema_fn {
 	struct node *def;
 	const struct type *ret; /* type_void() when declared void or without a type */
@@ -191,6 +195,16 @@ bool sema_fn_call(struct sctx *s, struct node *n, const struct type **t)
 	if (f->active) {
 		sema_err_name(s, n, "Function %s calls itself: BPF programs cannot recurse",
 			      f->def->str);
+		ok = false;
+	}
+	if (ok && ++s->fn_inlined > 2 * FN_INLINE_MAX) {
+		/* not muted: this call must not reach codegen unreported */
+		if (!s->quiet && !s->fn_inlined_reported)
+			diag_error(s->d, &n->loc,
+				   "Calls of user functions expand to more than %d copies of "
+				   "their bodies: sonde compiles every call inline",
+				   FN_INLINE_MAX);
+		s->fn_inlined_reported |= !s->quiet;
 		ok = false;
 	}
 	if (!ok) {

@@ -30,9 +30,11 @@ struct sctx {
 	int macro_depth, macro_serial;
 	struct vec fns;	    /* struct sema_fn * (fn.c) */
 	struct sema_fn *fn; /* the function whose body is being typed */
-	int fn_for_depth;   /* for loops inside that body */
-	bool mute;	    /* report nothing (a function body already reported) */
-	int stack_mode;	    /* config stack_mode: enum stack_mode + 1, 0 if not set */
+	int fn_inlined;	    /* copies made by calls, both passes */
+	bool fn_inlined_reported;
+	int fn_for_depth; /* for loops inside that body */
+	bool mute;	  /* report nothing (a function body already reported) */
+	int stack_mode;	  /* config stack_mode: enum stack_mode + 1, 0 if not set */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
