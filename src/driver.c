@@ -14,6 +14,7 @@
 #include "probes/provider.h"
 #include "runtime/rt.h"
 #include "sema/sema.h"
+#include "symbols/symbols.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -477,6 +478,46 @@ static void report_load_error(const struct rt *rt, const struct source *src, con
 	sb_free(&sb);
 }
 
+/* A probe that did not attach: an error (true: stop), or per missing_probes
+ * a warning or nothing. */
+static bool attach_failed(const struct program *prog, const struct source *src,
+			  const struct prog_desc *pd, const char *why)
+{
+	struct strbuf msg;
+
+	if (prog->missing_probes == MISSING_IGNORE)
+		return false;
+	sb_init(&msg);
+	diag_render(&msg, src, &pd->loc, prog->missing_probes == MISSING_WARN ? "WARNING" : "ERROR",
+		    why ? why : "attach failed", NULL);
+	fputs(msg.buf, stderr);
+	sb_free(&msg);
+	return prog->missing_probes == MISSING_ERROR;
+}
+
+/* max_probes and max_bpf_progs, when set, as bpftrace words them. */
+static bool over_limits(const struct program *prog, int ntargets)
+{
+	if (prog->max_probes && (uint32_t)ntargets > prog->max_probes) {
+		fprintf(stderr,
+			"ERROR: Can't attach to %d probes because it exceeds the current limit "
+			"of %u probes.\nYou can increase the limit through the "
+			"BPFTRACE_MAX_PROBES environment variable, but BE CAREFUL since a high "
+			"number of probes attached can cause your system to crash.\n",
+			ntargets, prog->max_probes);
+		return true;
+	}
+	if (prog->max_bpf_progs && prog->progs.n > prog->max_bpf_progs) {
+		fprintf(stderr,
+			"ERROR: Your program is trying to generate more than %u BPF programs, "
+			"which exceeds the current limit of %u.\nYou can increase the limit "
+			"through the BPFTRACE_MAX_BPF_PROGS environment variable.\n",
+			(unsigned)prog->progs.n, prog->max_bpf_progs);
+		return true;
+	}
+	return false;
+}
+
 /* Load, attach, trace, report. Returns the exit status. */
 static int run(struct program *prog, const struct options *o, const struct source *src)
 {
@@ -495,6 +536,7 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 	}
 	setvbuf(out, NULL, o->buffering, 0);
 	rt.out.format = o->format;
+	sym_no_demangle = prog->no_cpp_demangle;
 	if (rt_load(&rt, out, &err)) {
 		report_load_error(&rt, src, err.buf);
 		rt_close(&rt);
@@ -539,6 +581,8 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 	uint64_t attach_start = boot_ns(), last_progress = 0;
 	for (size_t i = 0; i < prog->progs.n; i++)
 		ntargets += (int)((struct prog_desc *)prog->progs.v[i])->targets.n;
+	if (over_limits(prog, ntargets))
+		goto detach;
 	for (size_t i = 0; i < prog->progs.n && !stop_requested; i++) {
 		struct prog_desc *pd = prog->progs.v[i];
 		if (pd->is_begin || pd->is_end) {
@@ -566,13 +610,11 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 				failed = pd->prov->attach(bp, t, &links, &err) != 0;
 			}
 			if (failed) {
-				struct strbuf msg;
-				sb_init(&msg);
-				diag_render(&msg, src, &pd->loc, "ERROR",
-					    err.buf ? err.buf : "attach failed", NULL);
-				fputs(msg.buf, stderr);
-				sb_free(&msg);
-				goto detach;
+				if (attach_failed(prog, src, pd, err.buf))
+					goto detach;
+				if (many < 0 || !bp)
+					break; /* the whole program failed: said once */
+				continue;
 			}
 			/* The sites of one usdt probe count once, as in bpftrace. */
 			if (!j ||
@@ -629,9 +671,11 @@ detach:
 		rt.in_end = true;
 		run_special(&rt, false);
 		rt_report_losses(&rt);
-		if (!json)
-			fputs("\n\n", out);
-		out_all_maps(&rt.out);
+		if (!prog->no_exit_maps) {
+			if (!json)
+				fputs("\n\n", out);
+			out_all_maps(&rt.out);
+		}
 		status = rt.exit_code;
 	}
 	fflush(out);

@@ -26,9 +26,14 @@ LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args
 	return LLVMBuildCall2(g->b, fty, fn, args, n, "");
 }
 
+uint32_t cg_on_stack_limit(const struct cg *g)
+{
+	return g->prog->on_stack_limit ? g->prog->on_stack_limit : CG_SCRATCH_MIN;
+}
+
 LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name)
 {
-	if (size > CG_SCRATCH_MIN)
+	if (size > cg_on_stack_limit(g))
 		return cg_scratch_alloc(g, size);
 	return cg_alloca_stack(g, size, name);
 }

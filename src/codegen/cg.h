@@ -58,6 +58,10 @@ struct cg {
 	struct vec stack_use;	 /* struct cg_stack_use * */
 	/* stack temporaries: a statement's are free for the next ones (bpf.c) */
 	struct vec slots_busy, slots_free; /* struct cg_slot * */
+	/* the inlined user function being emitted (fn.c), or fn_ret NULL */
+	LLVMBasicBlockRef fn_ret;
+	LLVMValueRef fn_slot;
+	const struct type *fn_type;
 };
 
 struct cg_slot {
@@ -110,6 +114,8 @@ LLVMValueRef cg_usdt_arg(struct cg *g, int idx);
 LLVMValueRef cg_helper(struct cg *g, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 /* A slot for `size` bytes: on the stack, or in scratch space when big. */
 LLVMValueRef cg_alloca(struct cg *g, uint32_t size, const char *name);
+/* The largest value kept on the stack: config on_stack_limit, else CG_SCRATCH_MIN. */
+uint32_t cg_on_stack_limit(const struct cg *g);
 /* A slot that must be on the stack (a helper's callback context). */
 LLVMValueRef cg_alloca_stack(struct cg *g, uint32_t size, const char *name);
 void cg_memset0(struct cg *g, LLVMValueRef p, uint32_t size);
@@ -177,6 +183,14 @@ struct cg_val cg_delete_value(struct cg *g, struct node *n);
 struct cg_val cg_len(struct cg *g, struct node *n);
 struct cg_val cg_find(struct cg *g, struct node *n);
 struct cg_val cg_ptr_arith(struct cg *g, struct node *n);
+
+/* fn.c: a call of a user-defined function (N_CALL with c set), inlined;
+ * `return` inside one. */
+struct cg_val cg_fn_call(struct cg *g, struct node *n);
+void cg_fn_return(struct cg *g, struct node *n);
+
+/* task.c: comm(pid) (N_CALL F_COMM, ival = offset of task_struct.comm) */
+struct cg_val cg_comm_of_pid(struct cg *g, struct node *n);
 
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);

@@ -501,9 +501,11 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 			  LLVMValueAsMetadata(LLVMConstInt(g.i32, 4, 0)));
 
 	define_maps(&g);
-	LLVMTypeRef lic_ty = LLVMArrayType(g.i8, 4);
+	const char *license = prog->license ? prog->license : "GPL";
+	LLVMTypeRef lic_ty = LLVMArrayType(g.i8, (unsigned)strlen(license) + 1);
 	LLVMValueRef lic = LLVMAddGlobal(g.mod, lic_ty, "_license");
-	LLVMSetInitializer(lic, LLVMConstStringInContext(g.ctx, "GPL", 3, 0));
+	LLVMSetInitializer(lic,
+			   LLVMConstStringInContext(g.ctx, license, (unsigned)strlen(license), 0));
 	LLVMSetSection(lic, "license");
 
 	for (struct node *n = ast->root->a; n; n = n->next) {

@@ -119,8 +119,34 @@ static struct cg_val read_value(struct cg *g, struct node *n, struct place p)
 	return cg_load_as(g, buf, t);
 }
 
+/* A loop callback may not store a pointer to its caller's stack (where the
+ * probe's variables are) in that stack: copied by a helper, the address
+ * becomes a plain number to the verifier. */
+static LLVMValueRef launder(struct cg *g, LLVMValueRef ptr)
+{
+	LLVMValueRef slot = cg_alloca_stack(g, 8, "addr"), out = cg_alloca_stack(g, 8, "addr_n");
+	LLVMBuildStore(g->b, ptr, slot);
+	LLVMValueRef args[] = {out, LLVMConstInt(g->i32, 8, 0), slot};
+	cg_helper(g, BPF_FUNC_probe_read_kernel, g->i64, args, 3);
+	return LLVMBuildLoad2(g->b, g->i64, out, "");
+}
+
 struct cg_val cg_c_expr(struct cg *g, struct node *n)
 {
+	if (n->kind == N_UNOP && n->op == '&' && n->a->kind == N_VAR) {
+		struct sema_var *v = n->a->sema;
+		struct cg_val r = {LLVMBuildPtrToInt(g->b, g->vars[v->index], g->i64, ""), n->type};
+		if (g->in_callback)
+			r.v = launder(g, g->vars[v->index]);
+		return r;
+	}
+	if (n->kind == N_UNOP && n->op == '&' && n->a->kind == N_MAP) {
+		struct map_desc *md = n->a->sema;
+		LLVMValueRef key = cg_map_key(g, n->a, 0);
+		LLVMValueRef p = cg_map_lookup(g, g->map_globals[md->id], key);
+		struct cg_val r = {LLVMBuildPtrToInt(g->b, p, g->i64, ""), n->type};
+		return r;
+	}
 	if (n->kind == N_UNOP && n->op == '&') {
 		struct place p = place_of(g, n->a);
 		struct cg_val v = {.v = p.addr, .t = n->type};

@@ -572,6 +572,8 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 	case N_IDENT:
 		return builtin(g, n);
 	case N_CALL:
+		if (n->c)
+			return cg_fn_call(g, n);
 		if (n->op == F_STR)
 			return call_str(g, n);
 		if (n->op == F_KSTACK || n->op == F_USTACK || n->op == F_KSYM || n->op == F_USYM)

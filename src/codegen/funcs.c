@@ -382,6 +382,8 @@ struct cg_val cg_call_more(struct cg *g, struct node *n)
 	struct cg_val none = val(cg_const(g, 0), n->type);
 
 	switch ((enum sema_func)n->op) {
+	case F_COMM:
+		return cg_comm_of_pid(g, n);
 	case F_STRLEN:
 		return val(str_len(g, cg_expr(g, n->a)), n->type);
 	case F_STRNCMP: {

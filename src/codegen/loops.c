@@ -51,7 +51,7 @@ static void layout(struct cg *g, struct node *n, uint32_t *size, uint32_t *sizes
 			if (v->index < g->nvars && g->var_off[v->index] == UINT32_MAX) {
 				uint32_t sz = slot_size(v->type);
 				sizes[v->index] = sz;
-				if (sz > CG_SCRATCH_MIN) {
+				if (sz > cg_on_stack_limit(g)) {
 					g->var_off[v->index] =
 						cg_scratch_reserve(g, sz) | OFF_SCRATCH;
 				} else {
@@ -327,7 +327,9 @@ void cg_jump(struct cg *g, struct node *n)
 			LLVMBuildRet(g->b, cg_const(g, 0));
 		break;
 	case N_RETURN:
-		if (g->in_callback) {
+		if (g->fn_ret) {
+			cg_fn_return(g, n);
+		} else if (g->in_callback) {
 			cg_store_int(g, cg_gep(g, g->frame, FRAME_RETURN), cg_const(g, 1), 8);
 			LLVMBuildRet(g->b, cg_const(g, 1));
 		} else {

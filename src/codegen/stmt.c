@@ -77,6 +77,10 @@ static void return_now(struct cg *g)
 void cg_call_stmt(struct cg *g, struct node *n)
 {
 	cg_loc(g, n);
+	if (n->c) {
+		cg_fn_call(g, n);
+		return;
+	}
 	switch ((enum sema_func)n->op) {
 	case F_PRINTF:
 		event_with_args(g, n, n->a->next);

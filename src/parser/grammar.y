@@ -42,6 +42,9 @@ struct parse_ctx {
 	bool in_pred; /* inside /predicate/ */
 	int last_tok;
 	struct span last_end; /* span of the last token returned */
+	/* names the script's typedefs declare, so that `(name)expr` is a cast */
+	const char *typedefs[64];
+	int ntypedefs;
 };
 }
 

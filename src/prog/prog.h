@@ -167,6 +167,9 @@ struct prog_cfg {
 	uint64_t start_ns; /* bpf_ktime_get_boot_ns() at start, for `elapsed` */
 };
 
+/* missing_probes: what a probe that cannot attach does. */
+enum prog_missing { MISSING_ERROR, MISSING_WARN, MISSING_IGNORE };
+
 struct program {
 	struct arena arena;
 	struct vec maps;	/* struct map_desc * */
@@ -186,6 +189,15 @@ struct program {
 	uint32_t str_trunc_size;
 	const char *str_trunc_trailer;
 	int target_pid; /* -p/-c: probes other than BEGIN/END/uprobes fire only in it */
+	/* Settings of the config block or BPFTRACE_* (0 / false / NULL: the default). */
+	bool no_exit_maps;	 /* print_maps_on_exit = false */
+	bool no_cpp_demangle;	 /* cpp_demangle = false */
+	int missing_probes;	 /* enum prog_missing */
+	uint32_t max_probes;	 /* attach at most this many probes (0: no limit) */
+	uint32_t max_bpf_progs;	 /* load at most this many programs (0: no limit) */
+	uint32_t log_size;	 /* verifier log buffer size (0: libbpf's) */
+	uint32_t on_stack_limit; /* values above this many bytes go to scratch space */
+	const char *license;	 /* the programs' license (NULL: "GPL") */
 	/* Filled by codegen. */
 	void *elf;
 	size_t elf_size;

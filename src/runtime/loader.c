@@ -164,7 +164,19 @@ int rt_load(struct rt *rt, FILE *out, struct strbuf *err)
 		if (type)
 			bpf_program__set_expected_attach_type(prog, (enum bpf_attach_type)type);
 	}
+	/* config log_size: one buffer of that size for the verifier's log. */
+	char *log_buf = p->log_size ? xcalloc(1, p->log_size) : NULL;
+	if (log_buf) {
+		struct bpf_program *prog;
+		bpf_object__for_each_program(prog, rt->obj)
+			bpf_program__set_log_buf(prog, log_buf, p->log_size);
+	}
 	rc = bpf_object__load(rt->obj);
+	/* libbpf prints only logs it allocated: pass ours on the same way. */
+	if (log_buf && log_buf[0] && (rc || rt->debug_verifier))
+		sb_printf(&libbpf_log, "-- BEGIN PROG LOAD LOG --\n%s-- END PROG LOAD LOG --\n",
+			  log_buf);
+	free(log_buf);
 	if (rc) {
 		if (uses_trampolines(p) && (rc == -EPERM || rc == -EOPNOTSUPP || rc == -524))
 			sb_printf(err, "fentry/fexit are not available: this kernel cannot attach "

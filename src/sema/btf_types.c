@@ -178,6 +178,31 @@ bool sema_record_complete(const struct type *rec)
 }
 
 /* "struct foo" / "union foo" / "enum foo" / a typedef or C base type name. */
+struct script_typedef {
+	char *name;
+	const struct type *type;
+};
+static struct vec script_typedefs; /* struct script_typedef *, for the process */
+
+void sema_c_typedef_add(const char *name, const struct type *t)
+{
+	struct script_typedef *td = xmalloc(sizeof(*td));
+
+	td->name = xstrdup(name);
+	td->type = t;
+	vec_push(&script_typedefs, td);
+}
+
+const struct type *sema_c_typedef_find(const char *name)
+{
+	for (size_t i = script_typedefs.n; i-- > 0;) {
+		struct script_typedef *td = script_typedefs.v[i];
+		if (!strcmp(td->name, name))
+			return td->type;
+	}
+	return NULL;
+}
+
 const struct type *sema_c_type_named(const char *name)
 {
 	static const struct {
@@ -202,7 +227,10 @@ const struct type *sema_c_type_named(const char *name)
 	};
 	const struct btf *btf;
 	int32_t id;
+	const struct type *td = sema_c_typedef_find(name);
 
+	if (td)
+		return td;
 	if (!strncmp(name, "struct ", 7) || !strncmp(name, "union ", 6)) {
 		const struct type *rec = type_record(name);
 		return sema_record_complete(rec) ? rec : NULL;

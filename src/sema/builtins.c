@@ -65,6 +65,58 @@ static bool has_pt_regs(const struct prog_desc *pd)
 	return false;
 }
 
+/* May this probe's program type call kfuncs such as bpf_task_from_pid? The
+ * kernel allows tracing (fentry, iter), tracepoint and perf-event programs,
+ * not kprobe (uprobe, usdt) or raw tracepoint (BEGIN, END) ones. */
+static bool kfunc_allowed(const struct prog_desc *pd)
+{
+	static const char *const names[] = {"tracepoint", "profile",  "interval",
+					    "software",	  "hardware", "watchpoint",
+					    "fentry",	  "fexit",    "iter"};
+
+	for (size_t i = 0; pd && pd->prov && i < ARRAY_SIZE(names); i++)
+		if (!strcmp(pd->prov->name, names[i]))
+			return true;
+	return false;
+}
+
+/* comm(pid), F_COMM; comm() is the builtin. */
+const struct type *sema_comm_of_pid(struct sctx *s, struct node *n)
+{
+	uint32_t parent, off;
+	const struct type *t;
+
+	if (!n->a) {
+		sema_builtin_call(s, n, &t);
+		return t;
+	}
+	if (!sema_nargs_ok(s, n, 0, 1))
+		return type_none();
+	t = sema_expr(s, n->a);
+	if (t->kind != T_NONE && t->kind != T_INT) {
+		sema_err(s, n->a, "comm() expects an integer pid, not %s", type_str(t));
+		return type_none();
+	}
+	if (!task_offsets("comm", &parent, &off)) {
+		sema_err(s, n,
+			 "comm(pid) needs kernel BTF (/sys/kernel/btf/vmlinux) for task_struct");
+		return type_none();
+	}
+	if (!kfunc_allowed(s->pd)) {
+		if (!s->quiet && !s->mute)
+			diag_error_hint(s->d, &n->loc,
+					"the kernel lets tracepoint, profile, interval, software, "
+					"hardware, "
+					"watchpoint, fentry, fexit and iter programs call it",
+					"comm(pid) is not available in %s probes: it needs the "
+					"bpf_task_from_pid kfunc",
+					s->pd && s->pd->prov ? s->pd->prov->name : "these");
+		return type_none();
+	}
+	n->ival = off;
+	return type_string(16);
+}
+
 const struct type *sema_builtin_more(struct sctx *s, struct node *n, enum sema_builtin b)
 {
 	uint32_t parent, off;
@@ -183,12 +235,6 @@ bool sema_builtin_call(struct sctx *s, struct node *n, const struct type **t)
 		}
 		if (which != CLOCK_BOOT_NS)
 			n->str = "nsecs()"; /* B_NSECS_CLOCK, also when typed again */
-	} else if (b == B_COMM && na == 1) {
-		sema_unsupported_why(s, n->a, "comm() of another task",
-				     "it needs a task lookup by pid in BPF; comm without an "
-				     "argument is the current task's");
-		*t = type_none();
-		return true;
 	} else if (na) {
 		sema_err(s, n, "%s() requires 0 arguments (%d provided)", n->str, na);
 		*t = type_none();

@@ -240,7 +240,10 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt)
 {
 	enum sema_func f = func_lookup(n->str);
 	struct program *p = s->prog;
+	const struct type *ft;
 
+	if (sema_fn_call(s, n, &ft))
+		return ft;
 	n->op = f;
 	switch (f) {
 	case F_NONE: {

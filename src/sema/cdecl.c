@@ -380,6 +380,33 @@ static void enum_body(struct cparse *c)
 	}
 }
 
+/* typedef base declarator[, declarator...]; each name stands for its type. */
+static void typedef_defn(struct cparse *c)
+{
+	struct decl d;
+
+	next(c);
+	const struct type *base = base_type(c);
+	if (c->failed)
+		return;
+	do {
+		if (!declarator(c, base, &d))
+			return;
+		if (!d.name[0]) {
+			cp_err(c, "Invalid C definition: %s", "typedef without a name");
+			return;
+		}
+		const struct type *old = sema_c_typedef_find(d.name);
+		if (old && old != d.type) {
+			cp_err(c, "Redefinition of typedef '%s' with a different type", d.name);
+			return;
+		}
+		sema_c_typedef_add(d.name, d.type);
+	} while (accept(c, ","));
+	if (strcmp(peek(c), ";") && *peek(c))
+		cp_err(c, "Invalid C definition: expected ';', not '%s'", peek(c));
+}
+
 void sema_c_definition(struct sctx *s, struct node *n)
 {
 	struct cparse c = {.s = s, .n = n, .p = n->str};
@@ -388,7 +415,7 @@ void sema_c_definition(struct sctx *s, struct node *n)
 	if (t[0] == '#')
 		return; /* #if, #pragma...: no preprocessor; types come from BTF */
 	if (!strcmp(t, "typedef")) {
-		sema_unsupported(s, n, "typedef in the script");
+		typedef_defn(&c);
 		return;
 	}
 	if (strcmp(t, "struct") && strcmp(t, "union") && strcmp(t, "enum")) {

@@ -225,6 +225,30 @@ const struct type *sema_c_field(struct sctx *s, struct node *n, const struct typ
 	return in_space(f->type, user);
 }
 
+/* &$var, &@map[key]: a pointer to the variable's slot or the map's value
+ * (0 when the key is not in the map), read back through * like kernel
+ * memory. Values that are not C-like (strings, tuples...) stay out. */
+static const struct type *addr_of_storage(struct sctx *s, struct node *n, const struct type *a)
+{
+	if (n->a->kind == N_MAP && ((struct map_desc *)n->a->sema)->agg != AGG_NONE) {
+		sema_err(s, n, "Can not take the address of an aggregation map value");
+		return type_none();
+	}
+	switch (a->kind) {
+	case T_INT:
+	case T_BOOL:
+	case T_PTR:
+	case T_RECORD:
+	case T_ARRAY:
+		return type_ptr(a);
+	default:
+		sema_unsupported_why(s, n, "address-of a value of this type",
+				     "sonde takes the address of integer, pointer and C struct or "
+				     "array variables and map values");
+		return type_none();
+	}
+}
+
 const struct type *sema_c_unop(struct sctx *s, struct node *n)
 {
 	const struct type *a = sema_expr(s, n->a);
@@ -252,6 +276,8 @@ const struct type *sema_c_unop(struct sctx *s, struct node *n)
 		}
 		return type_ptr_user(a, sema_place_user(n->a));
 	}
+	if (n->a->kind == N_VAR || n->a->kind == N_MAP)
+		return addr_of_storage(s, n, a);
 	sema_unsupported(s, n, "address-of this expression");
 	return type_none();
 }

@@ -239,6 +239,8 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 	uint64_t u;
 
 	switch (f) {
+	case F_COMM:
+		return sema_comm_of_pid(s, n);
 	case F_STRLEN:
 		if (!sema_nargs_ok(s, n, 1, 1) || !str_arg(s, n, n->a, "first"))
 			return type_none();

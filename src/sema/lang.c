@@ -134,7 +134,9 @@ static void for_range(struct sctx *s, struct node *n)
 		n->a->sema = v;
 		n->a->type = v->type;
 	}
+	s->fn_for_depth++;
 	loop_body(s, n->d);
+	s->fn_for_depth--;
 	sema_scope_pop(s);
 }
 
@@ -166,7 +168,9 @@ static void for_map(struct sctx *s, struct node *n)
 		n->a->type = v->type;
 	}
 	s->in_for_map++;
+	s->fn_for_depth++;
 	loop_body(s, n->c);
+	s->fn_for_depth--;
 	s->in_for_map--;
 	sema_scope_pop(s);
 }
@@ -209,13 +213,18 @@ void sema_loop(struct sctx *s, struct node *n)
 void sema_jump(struct sctx *s, struct node *n)
 {
 	if (n->kind == N_RETURN) {
+		if (s->fn) {
+			sema_fn_return(s, n);
+			return;
+		}
 		if (n->a)
 			sema_unsupported(s, n->a, "return with a value");
 		return;
 	}
 	if (!s->loop_depth)
-		sema_err(s, n, "'%s' statement is not allowed outside of a loop",
-			 n->kind == N_BREAK ? "break" : "continue");
+		sema_err(s, n, "'%s' statement is not allowed %s",
+			 n->kind == N_BREAK ? "break" : "continue",
+			 s->fn ? "in a function" : "outside of a loop");
 }
 
 const struct type *sema_block_value(struct sctx *s, struct node *n)

@@ -191,20 +191,19 @@ static void group_targets(struct sctx *s, struct node *probe, struct vec *all, s
  * when the probe's groups would pass it. */
 static bool too_many_progs(struct sctx *s, struct prog_desc *pd, size_t ngroups)
 {
-	const char *env = getenv("BPFTRACE_MAX_BPF_PROGS");
-	char *end = NULL;
-	unsigned long max = env && *env ? strtoul(env, &end, 10) : 0;
+	/* config max_bpf_progs or BPFTRACE_MAX_BPF_PROGS (applied by config.c) */
+	size_t max = s->prog->max_bpf_progs ? s->prog->max_bpf_progs : 1024;
 	size_t n = s->prog->progs.n + (ngroups ? ngroups : 1);
 
-	if (!max || *end)
-		max = 1024;
 	if (n <= max)
 		return false;
 	diag_error_hint(s->d, &pd->loc,
 			"each fentry function, and each args layout a probe reads, is a "
-			"program: narrow the wildcard or raise BPFTRACE_MAX_BPF_PROGS",
-			"this probe makes %zu BPF programs in all, more than the limit of %lu", n,
-			max);
+			"program: narrow the wildcard or raise max_bpf_progs (config) or "
+			"BPFTRACE_MAX_BPF_PROGS",
+			"Your program is trying to generate more than %zu BPF programs, which "
+			"exceeds the current limit of %zu.",
+			n, max);
 	return true;
 }
 

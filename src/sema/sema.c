@@ -28,7 +28,7 @@ void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...)
 	va_list ap;
 	struct strbuf sb;
 
-	if (s->quiet) {
+	if (s->quiet || s->mute) {
 		s->nerr_quiet++;
 		return;
 	}
@@ -46,7 +46,7 @@ void sema_err_name(struct sctx *s, const struct node *n, const char *fmt, ...)
 	struct strbuf sb;
 	struct span sp = n->loc;
 
-	if (s->quiet) {
+	if (s->quiet || s->mute) {
 		s->nerr_quiet++;
 		return;
 	}
@@ -62,7 +62,7 @@ void sema_err_name(struct sctx *s, const struct node *n, const char *fmt, ...)
 
 void sema_unsupported(struct sctx *s, const struct node *n, const char *what)
 {
-	if (s->quiet)
+	if (s->quiet || s->mute)
 		return;
 	diag_error_hint(s->d, &n->loc, "sonde implements the core language first; this will come",
 			"%s is not supported yet", what);
@@ -70,7 +70,7 @@ void sema_unsupported(struct sctx *s, const struct node *n, const char *what)
 
 void sema_unsupported_why(struct sctx *s, const struct node *n, const char *what, const char *why)
 {
-	if (!s->quiet)
+	if (!s->quiet && !s->mute)
 		diag_error_hint(s->d, &n->loc, why, "%s is not supported yet", what);
 }
 
@@ -453,6 +453,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			return t;
 		if (sema_define_expand(s, n))
 			return sema_expr(s, n);
+		if (sema_fn_probe_builtin(s, n))
+			break;
 		t = builtin_type(s, n);
 		break;
 	case N_CALL:
@@ -519,6 +521,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 	case N_FIELD: {
 		if (n->a->kind == N_IDENT && !strcmp(n->a->str, "args")) {
 			n->a->op = B_ARGS;
+			if (sema_fn_probe_builtin(s, n->a))
+				break;
 			t = args_field(s, n);
 			break;
 		}
@@ -830,6 +834,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	const char *trailer = getenv("BPFTRACE_STR_TRUNC_TRAILER");
 
 	prog->str_trunc_trailer = arena_strdup(&prog->arena, trailer ? trailer : "..");
+	sema_config_env(&s);
 	for (struct node *n = ast->root->a; n; n = n->next) {
 		switch (n->kind) {
 		case N_PROBE:
@@ -843,6 +848,9 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 			break;
 		case N_MACRO:
 			sema_macro_define(&s, n);
+			break;
+		case N_FN:
+			sema_fn_define(&s, n);
 			break;
 		case N_DEFINE:
 		case N_CONFIG:
@@ -876,11 +884,17 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 			check_probe(&s, probe);
 		}
 	}
+	if (s.fns.n && probes.n) {
+		s.pd = ((struct node *)probes.v[0])->sema;
+		s.fields = NULL;
+		sema_fn_check_uncalled(&s);
+	}
 	sema_map_finish(prog);
 	sema_toplevel_finish(&s);
 out:
 	vec_free(&s.defines);
 	vec_free(&s.macros);
+	vec_free(&s.fns);
 	vec_free(&s.map_decls);
 	vec_free(&probes);
 	vec_free(&fieldsets);

@@ -13,7 +13,9 @@
  *                 enum sema_clock; ppid/pcomm: task_struct offsets
  *                 real_parent << 32 | tgid or comm; ncpus: the count);
  *                 str2 = probetype's value
- *   N_CALL        op = enum sema_func; id = event id when the call emits an event
+ *   N_CALL        op = enum sema_func; id = event id when the call emits an event;
+ *                 a call of a user fn: c = its inlined copy (N_FN: a = N_LET params
+ *                 with a->sema = struct sema_var *, c = body, type = return type)
  *   N_FIELD       on args: sema = struct arg_field *; on tuples: id = field index;
  *                 on C structs (through a pointer when a's type is T_PTR):
  *                 op = SEMA_CFIELD, ival = byte offset, sema = struct type_field *
@@ -134,7 +136,8 @@ enum sema_builtin {
 	X(F_STATIC_ASSERT, "static_assert")                                                        \
 	X(F_FAIL, "fail")                                                                          \
 	X(F_TSERIES, "tseries")                                                                    \
-	X(F_GETOPT, "getopt")
+	X(F_GETOPT, "getopt")                                                                      \
+	X(F_COMM, "comm") /* comm(pid); comm() becomes the builtin */
 
 enum sema_func {
 	F_NONE,

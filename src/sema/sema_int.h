@@ -28,7 +28,14 @@ struct sctx {
 	uint32_t max_map_keys; /* from the config block, 0 if not set */
 	struct vec macros;     /* N_MACRO */
 	int macro_depth, macro_serial;
-	int macro_args; /* probes.c: does a macro read args? 0 unknown, 1 no, 2 yes */
+	int macro_args;	    /* probes.c: does a macro read args? 0 unknown, 1 no, 2 yes */
+	struct vec fns;	    /* struct sema_fn * (fn.c) */
+	struct sema_fn *fn; /* the function whose body is being typed */
+	int fn_inlined;	    /* copies made by calls, both passes */
+	bool fn_inlined_reported;
+	int fn_for_depth; /* for loops inside that body */
+	bool mute;	  /* report nothing (a function body already reported) */
+	int stack_mode;	  /* config stack_mode: enum stack_mode + 1, 0 if not set */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -76,12 +83,24 @@ char *sema_attach_subst(struct sctx *s, struct node *ap);
 /* Top-level definitions (toplevel.c). */
 void sema_toplevel(struct sctx *s, struct node *n);
 void sema_toplevel_finish(struct sctx *s);
+/* config.c: the environment's settings, then the config block's other
+ * keys (true when key is one of them). */
+void sema_config_env(struct sctx *s);
+bool sema_config_more(struct sctx *s, struct node *it, const char *key);
 /* Replace an identifier naming a #define by a copy of its value. */
 bool sema_define_expand(struct sctx *s, struct node *ident);
 /* Macros (macro.c): register a definition; expand a call or bare name into
  * its body and type it (true), or leave n alone (false). */
 void sema_macro_define(struct sctx *s, struct node *n);
 bool sema_macro_try(struct sctx *s, struct node *n, const struct type **t);
+/* User-defined functions (fn.c): register a definition; type a call to
+ * one (true) or leave n alone (false); `return` inside one. */
+void sema_fn_define(struct sctx *s, struct node *n);
+bool sema_fn_call(struct sctx *s, struct node *n, const struct type **t);
+void sema_fn_return(struct sctx *s, struct node *n);
+void sema_fn_check_uncalled(struct sctx *s);
+/* A builtin that needs the probe, used in a function: reported, true. */
+bool sema_fn_probe_builtin(struct sctx *s, struct node *n);
 /* A type written in the program (N_TYPE) for let and casts; NULL if not one. */
 const struct type *sema_type_node(struct sctx *s, struct node *ty);
 
@@ -89,6 +108,9 @@ const struct type *sema_type_node(struct sctx *s, struct node *ty);
 bool sema_have_btf(void);
 bool sema_record_complete(const struct type *rec);
 const struct type *sema_c_type_named(const char *name);
+/* typedefs written in the script (they win over the kernel's) */
+void sema_c_typedef_add(const char *name, const struct type *t);
+const struct type *sema_c_typedef_find(const char *name);
 bool sema_btf_enum_value(const char *name, int64_t *val);
 void sema_c_definition(struct sctx *s, struct node *n);
 bool sema_place_user(const struct node *n);
@@ -118,6 +140,7 @@ bool sema_is_agg_call(const struct node *n, enum agg_kind *agg);
 const struct type *sema_agg_assign(struct sctx *s, struct node *map, struct node *call);
 
 /* Builtins (builtins.c): the newer builtin variables, and builtins called with (). */
+const struct type *sema_comm_of_pid(struct sctx *s, struct node *n);
 const struct type *sema_builtin_more(struct sctx *s, struct node *n, enum sema_builtin b);
 bool sema_builtin_call(struct sctx *s, struct node *n, const struct type **t);
 /* calls.c helpers shared with funcs.c. */

@@ -10,10 +10,15 @@
 #include "sema/sema_int.h"
 
 /* BPFTRACE_STACK_MODE sets the default mode, as in bpftrace. */
-static enum stack_mode default_mode(bool user)
+static enum stack_mode default_mode(const struct sctx *s, bool user)
 {
 	const char *m = getenv("BPFTRACE_STACK_MODE");
 
+	/* Else the config block's stack_mode, which the environment overrides. */
+	if ((!m || !*m) && s->stack_mode) {
+		enum stack_mode cm = (enum stack_mode)(s->stack_mode - 1);
+		return cm == STACK_BUILD_ID && !user ? STACK_BPFTRACE : cm;
+	}
 	if (m && !strcmp(m, "build_id") && user)
 		return STACK_BUILD_ID;
 	if (m && !strcmp(m, "perf"))
@@ -32,7 +37,7 @@ static void use_limit(struct sctx *s, enum stack_mode mode, int limit)
 
 const struct type *sema_stack_builtin(struct sctx *s, bool user)
 {
-	enum stack_mode mode = default_mode(user);
+	enum stack_mode mode = default_mode(s, user);
 
 	use_limit(s, mode, STACK_MAX_FRAMES);
 	s->prog->uses_user_syms |= user;
@@ -58,7 +63,7 @@ static bool parse_mode(struct sctx *s, struct node *a, bool user, enum stack_mod
 
 const struct type *sema_stack_call(struct sctx *s, struct node *n, bool user)
 {
-	enum stack_mode mode = default_mode(user);
+	enum stack_mode mode = default_mode(s, user);
 	int64_t limit = STACK_MAX_FRAMES;
 	struct node *a = n->a;
 	int nargs = ast_list_len(n->a);

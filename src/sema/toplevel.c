@@ -148,6 +148,8 @@ static void config_item(struct sctx *s, struct node *it)
 			s->prog->str_trunc_trailer = arena_strndup(&s->prog->arena, v, len);
 		return;
 	}
+	if (sema_config_more(s, it, key))
+		return;
 	bool numeric = !strcmp(key, "max_strlen") || !strcmp(key, "max_map_keys");
 	if (!numeric) {
 		char what[96];

@@ -33,5 +33,7 @@ void sym_note_pid(uint32_t pid);
 
 /* Demangle a C++ name into sb; returns false (and appends nothing) if it is not one. */
 bool sym_demangle(struct strbuf *sb, const char *name);
+/* config cpp_demangle = false: user symbols print as they are in the ELF file. */
+extern bool sym_no_demangle;
 
 #endif

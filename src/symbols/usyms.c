@@ -54,6 +54,8 @@ struct proc {
 static struct vec binaries; /* struct binary * */
 static struct vec procs;    /* struct proc * */
 
+bool sym_no_demangle;
+
 bool sym_demangle(struct strbuf *sb, const char *name)
 {
 	int status = -1;
@@ -258,7 +260,7 @@ bool sym_user(struct strbuf *sb, uint32_t pid, uint64_t addr, bool show_offset, 
 			const struct usym *s = usym_find(m->bin, vaddr);
 			if (!s)
 				break;
-			if (!sym_demangle(sb, s->name))
+			if (sym_no_demangle || !sym_demangle(sb, s->name))
 				sb_puts(sb, s->name);
 			if (show_offset)
 				sb_printf(sb, "+%" PRIu64, vaddr - s->addr);
