@@ -427,7 +427,7 @@ static void fatal_handler(const char *reason)
  */
 #define MAX_IR_INSNS MAX_PROG_INSNS
 
-static void check_ir_sizes(struct cg *g, const struct ast *ast)
+static void check_ir_sizes(struct cg *g, const struct ast *ast, long max)
 {
 	long most = 0;
 
@@ -447,7 +447,7 @@ static void check_ir_sizes(struct cg *g, const struct ast *ast)
 			most = n;
 			fatal_loc = &probe->a->loc;
 		}
-		if (n <= MAX_IR_INSNS)
+		if (n <= max)
 			continue;
 		diag_error_hint(g->d, probe && probe->a ? &probe->a->loc : NULL,
 				"split the work across several probes",
@@ -564,7 +564,7 @@ int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const str
 	}
 	if (opts && opts->emit_llvm)
 		LLVMPrintModuleToFile(g.mod, opts->emit_llvm, NULL);
-	check_ir_sizes(&g, ast);
+	check_ir_sizes(&g, ast, opts && opts->max_ir_insns ? opts->max_ir_insns : MAX_IR_INSNS);
 	if (diag_errors(d)) {
 		LLVMDisposeTargetMachine(tm);
 		goto out;

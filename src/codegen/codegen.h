@@ -17,6 +17,12 @@ struct cg_opts {
 	bool verify;	       /* --verify-llvm-ir */
 	const char *emit_llvm; /* --emit-llvm FILE */
 	bool helper_errors;    /* -k: report failing helpers (cg_helper_check) */
+	/*
+	 * Largest probe, in LLVM instructions, to emit (0: the kernel's
+	 * 1,000,000). The fuzz target sets a small one: past it LLVM may hit a
+	 * BPF limit it cannot recover from (a jump beyond 32767 instructions).
+	 */
+	long max_ir_insns;
 };
 
 int codegen_run(struct ast *ast, struct program *prog, struct diag *d, const struct cg_opts *opts);

@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ast_dump(ast.root, &dump);
 		struct sema_opts so = {.find_provider = fake_find, .max_strlen = 64};
 		if (sema_run(&ast, &d, &prog, &so) == 0) {
-			struct cg_opts co = {.verify = true};
+			struct cg_opts co = {.verify = true, .max_ir_insns = 4000};
 			codegen_run(&ast, &prog, &d, &co);
 		}
 		sema_free_fields(&so);
