@@ -193,12 +193,19 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 		return type_none();
 	}
 	int64_t ev;
+	switch (sema_header_const(s, n)) {
+	case 1:
+		return type_int(8, true);
+	case -1:
+		return type_none();
+	}
 	if (sema_btf_enum_value(n->str, &ev)) { /* a kernel enumerator */
 		n->kind = N_INT;
 		n->ival = ev;
 		return type_int(8, true);
 	}
-	sema_err(s, n, "Unknown identifier: '%s'", n->str);
+	if (!sema_header_unknown(s, n))
+		sema_err(s, n, "Unknown identifier: '%s'", n->str);
 	return type_none();
 }
 
@@ -838,7 +845,8 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 			sema_c_definition(&s, n);
 			break;
 		case N_INCLUDE:
-			/* Types come from BTF; includes are accepted and need nothing. */
+			/* Types come from BTF; headers are read for macro constants. */
+			vec_push(&s.includes, n);
 			break;
 		case N_MACRO:
 			sema_macro_define(&s, n);
@@ -881,6 +889,7 @@ out:
 	vec_free(&s.defines);
 	vec_free(&s.macros);
 	vec_free(&s.map_decls);
+	sema_header_free(&s);
 	vec_free(&probes);
 	vec_free(&fieldsets);
 	return diag_errors(d) ? -1 : 0;

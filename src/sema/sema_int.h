@@ -28,6 +28,8 @@ struct sctx {
 	uint32_t max_map_keys; /* from the config block, 0 if not set */
 	struct vec macros;     /* N_MACRO */
 	int macro_depth, macro_serial;
+	struct vec includes; /* N_INCLUDE, read lazily (hdrmacro.c) */
+	struct hdr *hdr;
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -40,6 +42,13 @@ void sema_unsupported_why(struct sctx *s, const struct node *n, const char *what
 const struct type *sema_agg_read(struct sctx *s, struct node *n, const struct map_desc *md);
 const struct type *sema_len(struct sctx *s, struct node *n);
 const struct type *sema_find(struct sctx *s, struct node *n);
+/* hdrmacro.c: an identifier defined as a constant by the included
+ * headers becomes N_INT (1); -1 when they define it otherwise (reported),
+ * 0 when they do not. sema_header_unknown reports an identifier nobody
+ * knows with the header hint (true) when the script included headers. */
+int sema_header_const(struct sctx *s, struct node *n);
+bool sema_header_unknown(struct sctx *s, struct node *n);
+void sema_header_free(struct sctx *s);
 /* uaddr.c */
 const struct type *sema_uaddr(struct sctx *s, struct node *n);
 /* getopt.c */
