@@ -261,8 +261,9 @@ static const struct type *args_field(struct sctx *s, struct node *n)
 		case ARGF_CHARS:
 			return type_string(f->array_len ? f->array_len : 1);
 		case ARGF_DATA_LOC:
-		case ARGF_PTR:
 			return type_ptr(NULL);
+		case ARGF_PTR:
+			return sema_args_ptr(s, f);
 		case ARGF_ARRAY:
 			break;
 		}

@@ -49,6 +49,9 @@ const struct type *sema_find(struct sctx *s, struct node *n);
 int sema_header_const(struct sctx *s, struct node *n);
 bool sema_header_unknown(struct sctx *s, struct node *n);
 void sema_header_free(struct sctx *s);
+/* deref.c: the type of a tracepoint pointer field, from its C type text. */
+struct arg_field;
+const struct type *sema_args_ptr(struct sctx *s, const struct arg_field *f);
 /* uaddr.c */
 const struct type *sema_uaddr(struct sctx *s, struct node *n);
 /* getopt.c */
