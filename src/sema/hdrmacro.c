@@ -440,6 +440,16 @@ static bool eval(struct hdr *h, const char *text, bool in_if, int64_t *v)
 	return !e.bad && e.t == T_END;
 }
 
+bool hdr_eval_if(struct hdr *h, const char *expr, int64_t *v)
+{
+	return eval(h, expr, true, v);
+}
+
+void hdr_define(struct hdr *h, const char *name, const char *body)
+{
+	define(h, name, strlen(name), body, strlen(body), false);
+}
+
 /* ---- files ---- */
 
 /* Comments become spaces and continued lines are joined (in place). */
@@ -662,20 +672,31 @@ enum hdr_result hdr_const(struct hdr *h, const char *name, int64_t *v, const cha
 
 /* ---- sema ---- */
 
-/* The script's includes, read on the first identifier sema does not know. */
-static struct hdr *sema_hdr(struct sctx *s)
+/* The reader for the script, made on first need; -I dirs and --include
+ * files come first. */
+struct hdr *sema_hdr_get(struct sctx *s)
 {
 	const struct sema_opts *o = s->opts;
 
-	if (s->hdr || (!s->includes.n && !o->nincfiles))
+	if (s->hdr)
 		return s->hdr;
 	s->hdr = hdr_new();
 	for (int i = 0; i < o->nincdirs; i++)
 		hdr_add_dir(s->hdr, o->incdirs[i]);
 	for (int i = 0; i < o->nincfiles; i++)
 		hdr_include(s->hdr, o->incfiles[i]);
-	for (size_t i = 0; i < s->includes.n; i++)
-		hdr_include(s->hdr, ((struct node *)s->includes.v[i])->str);
+	return s->hdr;
+}
+
+/* The script's includes read so far, reading the ones not read yet (on the
+ * first identifier sema does not know, or a script #if). NULL if none. */
+struct hdr *sema_hdr(struct sctx *s)
+{
+	if (!s->includes.n && !s->opts->nincfiles)
+		return NULL;
+	sema_hdr_get(s);
+	for (; s->hdr_read < s->includes.n; s->hdr_read++)
+		hdr_include(s->hdr, ((struct node *)s->includes.v[s->hdr_read])->str);
 	return s->hdr;
 }
 
@@ -714,7 +735,7 @@ int sema_header_const(struct sctx *s, struct node *n)
 
 bool sema_header_unknown(struct sctx *s, struct node *n)
 {
-	if (!s->hdr)
+	if (!s->includes.n && !s->opts->nincfiles)
 		return false;
 	if (s->quiet) {
 		s->nerr_quiet++;

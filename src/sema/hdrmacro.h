@@ -26,6 +26,12 @@ enum hdr_result {
 	HDR_NOT_CONST, /* defined, but not an integer constant expression */
 };
 
+/* Define NAME as BODY (an object-like macro), as `#define NAME BODY` would. */
+void hdr_define(struct hdr *h, const char *name, const char *body);
+/* Evaluate an #if expression (defined(), unknown names are 0); false when
+ * it is malformed. */
+bool hdr_eval_if(struct hdr *h, const char *expr, int64_t *v);
+
 /* Look NAME up; for HDR_NOT_CONST, *body is the replacement text (NULL: function-like). */
 enum hdr_result hdr_const(struct hdr *h, const char *name, int64_t *v, const char **body);
 void hdr_free(struct hdr *h);

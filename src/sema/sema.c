@@ -836,6 +836,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	const char *trailer = getenv("BPFTRACE_STR_TRUNC_TRAILER");
 
 	prog->str_trunc_trailer = arena_strdup(&prog->arena, trailer ? trailer : "..");
+	sema_script_cond(&s);
 	for (struct node *n = ast->root->a; n; n = n->next) {
 		switch (n->kind) {
 		case N_PROBE:
@@ -846,8 +847,8 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 			sema_c_definition(&s, n);
 			break;
 		case N_INCLUDE:
-			/* Types come from BTF; headers are read for macro constants. */
-			vec_push(&s.includes, n);
+			/* Types come from BTF; sema_script_cond collected the headers,
+			 * read for macro constants. */
 			break;
 		case N_MACRO:
 			sema_macro_define(&s, n);

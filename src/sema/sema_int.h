@@ -28,8 +28,9 @@ struct sctx {
 	uint32_t max_map_keys; /* from the config block, 0 if not set */
 	struct vec macros;     /* N_MACRO */
 	int macro_depth, macro_serial;
-	struct vec includes; /* N_INCLUDE, read lazily (hdrmacro.c) */
+	struct vec includes; /* active N_INCLUDE, read lazily (hdrmacro.c) */
 	struct hdr *hdr;
+	size_t hdr_read; /* includes read so far */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -49,6 +50,11 @@ const struct type *sema_find(struct sctx *s, struct node *n);
 int sema_header_const(struct sctx *s, struct node *n);
 bool sema_header_unknown(struct sctx *s, struct node *n);
 void sema_header_free(struct sctx *s);
+struct hdr *sema_hdr_get(struct sctx *s);
+struct hdr *sema_hdr(struct sctx *s);
+/* scriptcond.c: drop the top-level items in inactive #if/#ifdef branches
+ * (BPFTRACE_HAVE_BTF is defined) and collect the active #includes. */
+void sema_script_cond(struct sctx *s);
 /* deref.c: the type of a tracepoint pointer field, from its C type text. */
 struct arg_field;
 const struct type *sema_args_ptr(struct sctx *s, const struct arg_field *f);
