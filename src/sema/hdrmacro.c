@@ -29,13 +29,15 @@ struct hmacro {
 	char *name;
 	char *body; /* NULL: function-like */
 	bool undef;
+	int64_t val; /* an enumerator's value (etab) */
 };
 
 struct hdr {
 	struct arena arena;
 	struct hmacro *tab[HDR_BUCKETS];
-	struct vec dirs; /* char * */
-	struct vec seen; /* char * real paths */
+	struct hmacro *etab[HDR_BUCKETS]; /* enumerators of the headers' enums */
+	struct vec dirs;		  /* char * */
+	struct vec seen;		  /* char * real paths */
 	size_t bytes;
 	bool sys_dirs;
 };
@@ -54,6 +56,28 @@ static struct hmacro *lookup(struct hdr *h, const char *name, size_t n)
 		if (!strncmp(m->name, name, n) && !m->name[n])
 			return m->undef ? NULL : m;
 	return NULL;
+}
+
+static struct hmacro *enumerator(struct hdr *h, const char *name, size_t n)
+{
+	for (struct hmacro *m = h->etab[hash(name, n)]; m; m = m->next)
+		if (!strncmp(m->name, name, n) && !m->name[n])
+			return m;
+	return NULL;
+}
+
+static void enumerator_define(struct hdr *h, const char *name, size_t n, int64_t v)
+{
+	struct hmacro *m = enumerator(h, name, n);
+
+	if (!m) {
+		unsigned b = hash(name, n);
+		m = arena_alloc(&h->arena, sizeof(*m));
+		m->name = arena_strndup(&h->arena, name, n);
+		m->next = h->etab[b];
+		h->etab[b] = m;
+	}
+	m->val = v;
 }
 
 static void define(struct hdr *h, const char *name, size_t n, const char *body, size_t blen,
@@ -323,7 +347,11 @@ static int64_t unary(struct ev *e)
 			return v;
 		}
 		struct hmacro *m = lookup(e->h, e->id, e->idlen);
+		/* cpp knows no enums; a value (`#define X X` over an enum) does */
+		struct hmacro *en = e->in_if ? NULL : enumerator(e->h, e->id, e->idlen);
 		next(e);
+		if (en)
+			return en->val;
 		if (m && !m->body && is_op(e, "(")) {
 			/* A function-like macro call: not evaluated. */
 			int depth = 0;
@@ -613,6 +641,56 @@ static void directive(struct hdr *h, const char *p, const char *path, int dir, i
 #undef IS
 }
 
+static const char *skip_space(const char *p)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* The enumerators of `enum [name] { A = expr, B, ... }` in the active code;
+ * one whose value does not evaluate (and those after it) is skipped. */
+static void scan_enums(struct hdr *h, const char *code)
+{
+	for (const char *p = strstr(code, "enum"); p; p = strstr(p + 4, "enum")) {
+		if ((p > code && (isalnum((unsigned char)p[-1]) || p[-1] == '_')) ||
+		    isalnum((unsigned char)p[4]) || p[4] == '_')
+			continue;
+		const char *q = skip_space(p + 4);
+		q = skip_space(q + ident_len(q));
+		if (*q != '{')
+			continue;
+		q++;
+		int64_t v = 0;
+		bool known = true;
+		for (;;) {
+			q = skip_space(q);
+			size_t n = ident_len(q);
+			if (!n)
+				break;
+			const char *name = q;
+			q = skip_space(q + n);
+			if (*q == '=') {
+				const char *x = ++q;
+				int depth = 0;
+				while (*q && (depth || (*q != ',' && *q != '}'))) {
+					depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+					q++;
+				}
+				char *expr = xstrndup(x, (size_t)(q - x));
+				known = eval(h, expr, false, &v);
+				free(expr);
+			}
+			if (known)
+				enumerator_define(h, name, n, v);
+			v = (int64_t)((uint64_t)v + 1);
+			if (*q != ',')
+				break;
+			q++;
+		}
+	}
+}
+
 static void read_file(struct hdr *h, const char *path, int dir, int depth)
 {
 	char real[PATH_MAX];
@@ -635,17 +713,26 @@ static void read_file(struct hdr *h, const char *path, int dir, int depth)
 	clean(text);
 
 	struct cond cs[HDR_MAX_COND];
+	struct strbuf code; /* the active lines that are not directives */
 	int ncs = 0;
+	sb_init(&code);
 	for (char *line = text; line;) {
 		char *nl = strchr(line, '\n');
 		if (nl)
 			*nl = 0;
 		const char *p = skip_ws(line);
-		if (*p == '#')
+		if (*p == '#') {
 			directive(h, skip_ws(p + 1), real, dir, depth, cs, &ncs);
+		} else if (*p && (!ncs || (ncs <= HDR_MAX_COND && cs[ncs - 1].active))) {
+			sb_puts(&code, p);
+			sb_putc(&code, '\n');
+		}
 		line = nl ? nl + 1 : NULL;
 	}
 	free(text);
+	if (code.buf)
+		scan_enums(h, code.buf);
+	sb_free(&code);
 }
 
 void hdr_include(struct hdr *h, const char *spec)
@@ -661,7 +748,12 @@ void hdr_include(struct hdr *h, const char *spec)
 enum hdr_result hdr_const(struct hdr *h, const char *name, int64_t *v, const char **body)
 {
 	struct hmacro *m = lookup(h, name, strlen(name));
+	struct hmacro *en = enumerator(h, name, strlen(name));
 
+	if (!m && en) {
+		*v = en->val;
+		return HDR_CONST;
+	}
 	if (!m)
 		return HDR_NOT_DEFINED;
 	*body = m->body; /* NULL: function-like */
@@ -700,50 +792,43 @@ struct hdr *sema_hdr(struct sctx *s)
 	return s->hdr;
 }
 
-int sema_header_const(struct sctx *s, struct node *n)
+bool sema_header_const(struct sctx *s, struct node *n)
 {
 	struct hdr *h = sema_hdr(s);
 	const char *body;
 	int64_t v;
 
-	if (!h)
-		return 0;
-	switch (hdr_const(h, n->str, &v, &body)) {
-	case HDR_CONST:
-		n->kind = N_INT;
-		n->ival = v;
-		return 1;
-	case HDR_NOT_CONST:
-		if (s->quiet) {
-			s->nerr_quiet++;
-		} else {
-			char *hint =
-				body ? xasprintf("the included headers define it as '%s', which "
-						 "is not an integer constant",
-						 body)
-				     : xstrdup("the included headers define it as a function-like "
-					       "macro");
-			diag_error_hint(s->d, &n->loc, hint, "Unknown identifier: '%s'", n->str);
-			free(hint);
-		}
-		return -1;
-	case HDR_NOT_DEFINED:
-		break;
-	}
-	return 0;
+	if (!h || hdr_const(h, n->str, &v, &body) != HDR_CONST)
+		return false;
+	n->kind = N_INT;
+	n->ival = v;
+	return true;
 }
 
 bool sema_header_unknown(struct sctx *s, struct node *n)
 {
-	if (!s->includes.n && !s->opts->nincfiles)
+	struct hdr *h = sema_hdr(s);
+	const char *body = NULL;
+	int64_t v;
+	char *hint;
+
+	if (!h)
 		return false;
 	if (s->quiet) {
 		s->nerr_quiet++;
 		return true;
 	}
-	diag_error_hint(s->d, &n->loc,
-			"not defined as a constant in the included headers nor an enum in BTF",
-			"Unknown identifier: '%s'", n->str);
+	if (hdr_const(h, n->str, &v, &body) == HDR_NOT_DEFINED)
+		hint = xstrdup("not defined as a constant in the included headers nor an enum in "
+			       "BTF");
+	else if (body)
+		hint = xasprintf("the included headers define it as '%s', which is not an integer "
+				 "constant",
+				 body);
+	else
+		hint = xstrdup("the included headers define it as a function-like macro");
+	diag_error_hint(s->d, &n->loc, hint, "Unknown identifier: '%s'", n->str);
+	free(hint);
 	return true;
 }
 

@@ -193,12 +193,8 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 		return type_none();
 	}
 	int64_t ev;
-	switch (sema_header_const(s, n)) {
-	case 1:
+	if (sema_header_const(s, n))
 		return type_int(8, true);
-	case -1:
-		return type_none();
-	}
 	if (sema_btf_enum_value(n->str, &ev)) { /* a kernel enumerator */
 		n->kind = N_INT;
 		n->ival = ev;

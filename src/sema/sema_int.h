@@ -43,11 +43,11 @@ void sema_unsupported_why(struct sctx *s, const struct node *n, const char *what
 const struct type *sema_agg_read(struct sctx *s, struct node *n, const struct map_desc *md);
 const struct type *sema_len(struct sctx *s, struct node *n);
 const struct type *sema_find(struct sctx *s, struct node *n);
-/* hdrmacro.c: an identifier defined as a constant by the included
- * headers becomes N_INT (1); -1 when they define it otherwise (reported),
- * 0 when they do not. sema_header_unknown reports an identifier nobody
- * knows with the header hint (true) when the script included headers. */
-int sema_header_const(struct sctx *s, struct node *n);
+/* hdrmacro.c: an identifier the included headers define as a constant
+ * (macro or enumerator) becomes N_INT (true). sema_header_unknown reports
+ * an identifier nobody knows, with what the headers say (true), when the
+ * script included headers. */
+bool sema_header_const(struct sctx *s, struct node *n);
 bool sema_header_unknown(struct sctx *s, struct node *n);
 void sema_header_free(struct sctx *s);
 struct hdr *sema_hdr_get(struct sctx *s);

@@ -33,6 +33,21 @@
 #endif
 #endif
 
+/* enumerators, some behind `#define X X` as glibc does */
+enum colors {
+	RED,
+	GREEN = 5,
+#define GREEN GREEN
+	BLUE,
+	SHIFTED = (1 << 3) | GREEN,
+};
+
+#if GREEN /* cpp knows no enums: 0 */
+#define ENUM_IN_IF 1
+#else
+#define ENUM_IN_IF 0
+#endif
+
 #define TO_UNDEF 7
 #undef TO_UNDEF
 
