@@ -23,6 +23,8 @@
 #define HDR_MAX_COND   64
 #define HDR_MAX_EXPAND 32
 #define HDR_BUCKETS    1024
+#define HDR_MAX_STEPS  100000
+#define HDR_MAX_NEST   200
 
 struct hmacro {
 	struct hmacro *next;
@@ -172,6 +174,8 @@ struct ev {
 	bool in_if; /* #if: unknown identifiers are 0 */
 	bool raw;   /* the operand of defined: no expansion */
 	bool bad;
+	int depth;	/* of nested operands: a hostile header must not overflow */
+	unsigned steps; /* tokens read, expansions included */
 	enum tok t;
 	int64_t num;
 	char op[3];
@@ -189,6 +193,12 @@ static bool expanding(struct ev *e, const struct hmacro *m)
 
 static void next(struct ev *e)
 {
+	if (++e->steps > HDR_MAX_STEPS) {
+		/* macros that expand exponentially */
+		e->bad = true;
+		e->t = T_END;
+		return;
+	}
 	for (;;) {
 		while (*e->p && isspace((unsigned char)*e->p))
 			e->p++;
@@ -286,7 +296,21 @@ static bool is_type_word(const char *s, size_t n)
 
 static int64_t cond(struct ev *e);
 
+static int64_t unary_in(struct ev *e);
+
 static int64_t unary(struct ev *e)
+{
+	if (++e->depth > HDR_MAX_NEST) {
+		e->bad = true;
+		e->t = T_END;
+		return 0;
+	}
+	int64_t v = unary_in(e);
+	e->depth--;
+	return v;
+}
+
+static int64_t unary_in(struct ev *e)
 {
 	if (e->t == T_NUM) {
 		int64_t v = e->num;
@@ -352,8 +376,10 @@ static int64_t unary(struct ev *e)
 		next(e);
 		if (en)
 			return en->val;
-		if (m && !m->body && is_op(e, "(")) {
-			/* A function-like macro call: not evaluated. */
+		if ((!m || !m->body) && is_op(e, "(")) {
+			/* A call (function-like macro, __has_include...): not evaluated,
+			 * whatever its arguments hold. */
+			bool bad = e->bad;
 			int depth = 0;
 			do {
 				if (is_op(e, "("))
@@ -362,6 +388,7 @@ static int64_t unary(struct ev *e)
 					depth--;
 				next(e);
 			} while (depth > 0 && e->t != T_END);
+			e->bad = bad || e->steps > HDR_MAX_STEPS;
 		}
 		if (!e->in_if)
 			e->bad = true;
@@ -442,7 +469,22 @@ static int64_t binary(struct ev *e, int min)
 	return a;
 }
 
+static int64_t cond_in(struct ev *e);
+
+/* `a ? b : c` nests without operands: count it too. */
 static int64_t cond(struct ev *e)
+{
+	if (++e->depth > HDR_MAX_NEST) {
+		e->bad = true;
+		e->t = T_END;
+		return 0;
+	}
+	int64_t v = cond_in(e);
+	e->depth--;
+	return v;
+}
+
+static int64_t cond_in(struct ev *e)
 {
 	int64_t c = binary(e, 1);
 
@@ -582,7 +624,7 @@ struct cond {
 static void directive(struct hdr *h, const char *p, const char *path, int dir, int depth,
 		      struct cond *cs, int *ncs)
 {
-	bool active = !*ncs || cs[*ncs - 1].active;
+	bool active = !*ncs || (*ncs <= HDR_MAX_COND && cs[*ncs - 1].active);
 	size_t n = ident_len(p);
 	const char *arg = skip_ws(p + n);
 	int64_t v;
