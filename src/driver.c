@@ -45,6 +45,10 @@ struct options {
 	int npos;
 	char **named; /* named program arguments: "--name[=value]" */
 	int nnamed;
+	const char *incdirs[32]; /* -I */
+	int nincdirs;
+	const char *incfiles[32]; /* --include */
+	int nincfiles;
 };
 
 /* Reorder args in place: positional ones first, then the named ones; the
@@ -143,9 +147,9 @@ static void usage(FILE *f)
 		   "    -k, --warnings     report runtime helper errors as warnings\n"
 		   "    --no-warnings      do not print warnings\n"
 		   "    --unsafe           allow unsafe builtins (system, signal...)\n"
-		   "    -I DIR             add DIR to the include path (accepted; types come from "
-		   "BTF)\n"
-		   "    --include FILE     include FILE (accepted; types come from BTF)\n"
+		   "    -I DIR             add DIR to the include path (macro constants; types "
+		   "come from BTF)\n"
+		   "    --include FILE     include FILE (macro constants; types come from BTF)\n"
 		   "    -b, --btf          accepted for compatibility (BTF is always used)\n"
 		   "    -d, --debug STAGE  dump a stage (comma list): tokens, ast, types, ir,\n"
 		   "                       ir-opt, verifier, libbpf, all\n"
@@ -311,9 +315,16 @@ static int parse_options(struct options *o, int argc, char **argv)
 			o->warnings_k = true;
 			break;
 		case 'b':
+			break; /* types come from BTF */
 		case 'I':
+			/* Headers are read for macro constants only. */
+			if (o->nincdirs < (int)ARRAY_SIZE(o->incdirs))
+				o->incdirs[o->nincdirs++] = optarg;
+			break;
 		case OPT_INCLUDE:
-			break; /* types come from BTF: nothing to include */
+			if (o->nincfiles < (int)ARRAY_SIZE(o->incfiles))
+				o->incfiles[o->nincfiles++] = optarg;
+			break;
 		case 'o':
 			o->output = optarg;
 			break;
@@ -790,6 +801,10 @@ int driver_main(int argc, char **argv)
 		.max_cat_bytes = env_u32("BPFTRACE_MAX_CAT_BYTES", 10240),
 		.unsafe = o.unsafe,
 		.cpid = o.cmd ? provider_pid : 0,
+		.incdirs = o.incdirs,
+		.nincdirs = o.nincdirs,
+		.incfiles = o.incfiles,
+		.nincfiles = o.nincfiles,
 	};
 	prog.target_pid = provider_pid;
 	if (sema_run(&ast, &d, &prog, &so)) {

@@ -142,6 +142,81 @@ static bool user_source(struct sctx *s, struct node *e, const struct type *a)
 	return false;
 }
 
+/* True for `args.f` of a syscalls:* tracepoint: its pointers are user ones. */
+static bool syscall_tp(struct sctx *s)
+{
+	struct attach_target *t = s->pd && s->pd->targets.n ? s->pd->targets.v[0] : NULL;
+
+	return t && t->target && !strncmp(t->target, "syscalls:", 9);
+}
+
+/*
+ * The pointee named by a tracepoint pointer field's C type ("struct
+ * __kernel_timespec *", "const sigset_t *"): a struct or union names a
+ * record that BTF completes on first use; an integer base type needs no
+ * BTF; a typedef is looked up in BTF only with `lookup` (on dereference).
+ * NULL when it is void, a pointer or unknown.
+ */
+static const struct type *args_pointee(const char *ctype, bool lookup)
+{
+	char buf[128];
+	size_t n;
+	const char *p = ctype;
+
+	while (!strncmp(p, "const ", 6) || !strncmp(p, "volatile ", 9))
+		p += p[0] == 'c' ? 6 : 9;
+	n = strlen(p);
+	while (n && p[n - 1] == ' ')
+		n--;
+	if (!n || p[n - 1] != '*' || n >= sizeof(buf))
+		return NULL;
+	n--;
+	while (n && p[n - 1] == ' ')
+		n--;
+	if (n > 6 && !strncmp(p + n - 6, " const", 6))
+		n -= 6;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	if (!n || strchr(buf, '*') || strstr(buf, "__seg_") || !strcmp(buf, "void"))
+		return NULL;
+	if (!strncmp(buf, "struct ", 7) || !strncmp(buf, "union ", 6))
+		return type_record(buf);
+	if (strstr(buf, "char"))
+		return NULL; /* strings keep their void * (str() reads them) */
+	static const char *const ints[] = {"short",	    "unsigned short", "int",
+					   "unsigned int",  "unsigned",	      "long",
+					   "unsigned long", "long long",      "unsigned long long"};
+	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
+		if (!strcmp(buf, ints[i]))
+			return sema_c_type_named(buf);
+	if (!lookup)
+		return NULL;
+	const struct type *t = sema_c_type_named(buf);
+	return t && t->kind != T_VOID ? t : NULL;
+}
+
+const struct type *sema_args_ptr(struct sctx *s, const struct arg_field *f)
+{
+	const struct type *el = f->ctype ? args_pointee(f->ctype, false) : NULL;
+
+	return el ? type_ptr_user(el, syscall_tp(s)) : type_ptr(NULL);
+}
+
+/* A void * tracepoint field whose C type is a typedef, on dereference. */
+static const struct type *args_ptr_deref(struct sctx *s, struct node *e, const struct type *a)
+{
+	if (a->kind != T_PTR || a->elem || e->kind != N_FIELD || e->a->kind != N_IDENT ||
+	    e->a->op != B_ARGS || !e->sema)
+		return a;
+	const struct arg_field *f = e->sema;
+	const struct type *el =
+		f->kind == ARGF_PTR && f->ctype ? args_pointee(f->ctype, true) : NULL;
+	if (!el)
+		return a;
+	e->type = type_ptr_user(el, syscall_tp(s));
+	return e->type;
+}
+
 /* (uint8[8])$x and (uint64)$arr: an integer and an int array of its size
  * are the same bytes. True when this is such a cast (errors reported). */
 static bool int_array_cast(struct sctx *s, struct node *n, const struct type *a,
@@ -191,6 +266,8 @@ const struct type *sema_c_field(struct sctx *s, struct node *n, const struct typ
 	const struct type *rec = a;
 	bool user;
 
+	a = args_ptr_deref(s, n->a, a);
+	rec = a;
 	if (a->kind == T_PTR && a->elem && a->elem->kind == T_RECORD) {
 		rec = a->elem;
 		user = a->user;
@@ -256,6 +333,7 @@ const struct type *sema_c_unop(struct sctx *s, struct node *n)
 	if (!known(a))
 		return type_none();
 	if (n->op == '*') {
+		a = args_ptr_deref(s, n->a, a);
 		if (a->kind != T_PTR) {
 			sema_err(s, n, "Can not dereference non-pointer type '%s'", type_str(a));
 			return type_none();
@@ -289,6 +367,7 @@ const struct type *sema_c_index(struct sctx *s, struct node *n, const struct typ
 		sema_err(s, n->b, "The index must be an integer, not %s", type_str(i));
 		return type_none();
 	}
+	a = args_ptr_deref(s, n->a, a);
 	if (!a->elem || a->elem->kind == T_VOID) {
 		sema_err(s, n, "Can not index a pointer to void");
 		return type_none();

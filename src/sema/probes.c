@@ -366,8 +366,9 @@ const struct type *sema_arg_ptr(struct sctx *s, const struct arg_field *f)
 	const struct type *rec = NULL;
 	size_t len;
 
+	/* tracepoint format fields: typed from their C text (deref.c) */
 	if (!prov || !c || !(prov->prog_per_target || prov->ctx_regs == PROVIDER_REGS_RAW_ARGS))
-		return type_ptr(NULL);
+		return sema_args_ptr(s, f);
 	if (!strncmp(c, "const ", 6))
 		c += 6;
 	len = strlen(c);

@@ -193,12 +193,15 @@ static const struct type *builtin_type(struct sctx *s, struct node *n)
 		return type_none();
 	}
 	int64_t ev;
+	if (sema_header_const(s, n))
+		return type_int(8, true);
 	if (sema_btf_enum_value(n->str, &ev)) { /* a kernel enumerator */
 		n->kind = N_INT;
 		n->ival = ev;
 		return type_int(8, true);
 	}
-	sema_err(s, n, "Unknown identifier: '%s'", n->str);
+	if (!sema_header_unknown(s, n))
+		sema_err(s, n, "Unknown identifier: '%s'", n->str);
 	return type_none();
 }
 
@@ -835,6 +838,7 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 
 	prog->str_trunc_trailer = arena_strdup(&prog->arena, trailer ? trailer : "..");
 	sema_config_env(&s);
+	sema_script_cond(&s);
 	for (struct node *n = ast->root->a; n; n = n->next) {
 		switch (n->kind) {
 		case N_PROBE:
@@ -844,7 +848,8 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 			sema_c_definition(&s, n);
 			break;
 		case N_INCLUDE:
-			/* Types come from BTF; includes are accepted and need nothing. */
+			/* Types come from BTF; sema_script_cond collected the headers,
+			 * read for macro constants. */
 			break;
 		case N_MACRO:
 			sema_macro_define(&s, n);
@@ -896,6 +901,7 @@ out:
 	vec_free(&s.macros);
 	vec_free(&s.fns);
 	vec_free(&s.map_decls);
+	sema_header_free(&s);
 	vec_free(&probes);
 	vec_free(&fieldsets);
 	return diag_errors(d) ? -1 : 0;

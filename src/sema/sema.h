@@ -164,9 +164,13 @@ struct sema_opts {
 	int npos;
 	char *const *named; /* named program arguments after `--`: "--name[=value]" */
 	int nnamed;
-	uint32_t max_cat_bytes; /* cat() output limit */
-	bool unsafe;		/* --unsafe: system(), signal() allowed */
-	int cpid;		/* -c: the child's pid (0: no -c) */
+	uint32_t max_cat_bytes;	    /* cat() output limit */
+	bool unsafe;		    /* --unsafe: system(), signal() allowed */
+	int cpid;		    /* -c: the child's pid (0: no -c) */
+	const char *const *incdirs; /* -I DIR: searched first for #include */
+	int nincdirs;
+	const char *const *incfiles; /* --include FILE */
+	int nincfiles;
 	/* Out: the args field tables (struct vec * of struct arg_field *) that the
 	 * AST now points to; free them with sema_free_fields() after codegen. */
 	struct vec field_sets;

@@ -33,9 +33,12 @@ struct sctx {
 	struct sema_fn *fn; /* the function whose body is being typed */
 	int fn_inlined;	    /* copies made by calls, both passes */
 	bool fn_inlined_reported;
-	int fn_for_depth; /* for loops inside that body */
-	bool mute;	  /* report nothing (a function body already reported) */
-	int stack_mode;	  /* config stack_mode: enum stack_mode + 1, 0 if not set */
+	int fn_for_depth;    /* for loops inside that body */
+	bool mute;	     /* report nothing (a function body already reported) */
+	int stack_mode;	     /* config stack_mode: enum stack_mode + 1, 0 if not set */
+	struct vec includes; /* active N_INCLUDE, read lazily (hdrmacro.c) */
+	struct hdr *hdr;
+	size_t hdr_read; /* includes read so far */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -48,6 +51,21 @@ void sema_unsupported_why(struct sctx *s, const struct node *n, const char *what
 const struct type *sema_agg_read(struct sctx *s, struct node *n, const struct map_desc *md);
 const struct type *sema_len(struct sctx *s, struct node *n);
 const struct type *sema_find(struct sctx *s, struct node *n);
+/* hdrmacro.c: an identifier the included headers define as a constant
+ * (macro or enumerator) becomes N_INT (true). sema_header_unknown reports
+ * an identifier nobody knows, with what the headers say (true), when the
+ * script included headers. */
+bool sema_header_const(struct sctx *s, struct node *n);
+bool sema_header_unknown(struct sctx *s, struct node *n);
+void sema_header_free(struct sctx *s);
+struct hdr *sema_hdr_get(struct sctx *s);
+struct hdr *sema_hdr(struct sctx *s);
+/* scriptcond.c: drop the top-level items in inactive #if/#ifdef branches
+ * (BPFTRACE_HAVE_BTF is defined) and collect the active #includes. */
+void sema_script_cond(struct sctx *s);
+/* deref.c: the type of a tracepoint pointer field, from its C type text. */
+struct arg_field;
+const struct type *sema_args_ptr(struct sctx *s, const struct arg_field *f);
 /* uaddr.c */
 const struct type *sema_uaddr(struct sctx *s, struct node *n);
 /* getopt.c */

@@ -54,8 +54,27 @@ bool sema_define_expand(struct sctx *s, struct node *ident)
 	return false;
 }
 
+/* `#define NAME` with nothing after: a flag for #ifdef (scriptcond.c). */
+static bool define_is_flag(const struct node *n)
+{
+	const char *p = n->str2 ? strstr(n->str2, "define") : NULL;
+
+	if (!p)
+		return false;
+	for (p += 6; *p == ' ' || *p == '\t';)
+		p++;
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	for (; *p; p++)
+		if (!isspace((unsigned char)*p))
+			return false;
+	return true;
+}
+
 static void define(struct sctx *s, struct node *n)
 {
+	if (!n->a && define_is_flag(n))
+		return;
 	if (!n->a) {
 		sema_unsupported(s, n, "a #define that is not a simple constant");
 		return;

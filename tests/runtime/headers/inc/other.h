@@ -1,0 +1,1 @@
+#define OTHER_BASE 3
