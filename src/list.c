@@ -146,6 +146,22 @@ static void list_btf_funcs(const struct provider *p, char **rest, int nrest, con
  * List provider p with the parts after its name (filter: a full-name
  * pattern the names must also match, or NULL).
  */
+/* interval and profile: one line per unit, the rate left for the user. */
+static void list_timer_units(const struct provider *p, char **rest, int nrest, const char *filter,
+			     FILE *out)
+{
+	static const char *const units[] = {"hz", "us", "ms", "s"};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		char *name = xasprintf("%s:%s:", p->name, units[i]);
+
+		if ((!nrest || util_wildcard_match(rest[0], units[i])) &&
+		    (!filter || util_wildcard_match(filter, name)))
+			fprintf(out, "%s\n", name);
+		free(name);
+	}
+}
+
 static void list_provider(const struct provider *p, char **rest, int nrest, const char *filter,
 			  bool verbose, FILE *out)
 {
@@ -162,6 +178,10 @@ static void list_provider(const struct provider *p, char **rest, int nrest, cons
 		char *any[] = {empty, nrest ? rest[0] : star};
 
 		list_provider(p, any, 2, filter, verbose, out);
+		return;
+	}
+	if (!strcmp(p->name, "interval") || !strcmp(p->name, "profile")) {
+		list_timer_units(p, rest, nrest, filter, out);
 		return;
 	}
 	if (!want || (want < 0 && nrest < 2) ||
