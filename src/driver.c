@@ -275,8 +275,25 @@ static int parse_options(struct options *o, int argc, char **argv)
 		switch (c) {
 		case 'p': {
 			char *end;
-			long pid = strtol(optarg, &end, 10);
-			if (*end || pid <= 0 || pid > 1 << 22 || kill((pid_t)pid, 0)) {
+			long pid;
+
+			errno = 0;
+			pid = strtol(optarg, &end, 10);
+			if (*end || end == optarg || errno) {
+				fprintf(stderr,
+					"ERROR: Failed to parse pid: pid '%s' is not a valid "
+					"decimal number\n",
+					optarg);
+				return -1;
+			}
+			if (pid < 1 || pid > 1 << 22) {
+				fprintf(stderr,
+					"ERROR: Failed to parse pid: pid '%s' out of valid pid "
+					"range [1,%d]\n",
+					optarg, 1 << 22);
+				return -1;
+			}
+			if (kill((pid_t)pid, 0)) {
 				fprintf(stderr, "ERROR: -p %s: no such process\n", optarg);
 				return -1;
 			}
