@@ -312,14 +312,21 @@ static const char *positional_text(struct sctx *s, int64_t idx)
 	return idx >= 1 && idx <= s->opts->npos ? s->opts->pos[idx - 1] : NULL;
 }
 
-static bool numeric(const char *text, int64_t *v)
+static bool numeric(const char *text, int64_t *v, bool *big)
 {
 	char *end;
 
+	*big = false;
 	if (!*text)
 		return false;
 	errno = 0;
 	*v = strtoll(text, &end, 0);
+	if (!*end && errno == ERANGE && text[0] != '-') {
+		/* 0xffffffffffffffff: an unsigned 64-bit value, as bpftrace reads it */
+		errno = 0;
+		*v = (int64_t)strtoull(text, &end, 0);
+		*big = true;
+	}
 	return !*end && !errno;
 }
 
@@ -327,10 +334,11 @@ void sema_positional(struct sctx *s, struct node *n)
 {
 	const char *text = positional_text(s, n->ival);
 	int64_t v = 0;
+	bool big = false;
 
 	if (n->ival < 0) {
 		v = s->opts->npos;
-	} else if (text && !numeric(text, &v)) {
+	} else if (text && !numeric(text, &v, &big)) {
 		n->kind = N_STRING;
 		n->str = text;
 		n->len = strlen(text);
@@ -339,6 +347,8 @@ void sema_positional(struct sctx *s, struct node *n)
 	/* An unset parameter reads as 0, as in bpftrace. */
 	n->kind = N_INT;
 	n->ival = v;
+	if (big)
+		n->flags |= AST_UNSIGNED_LIT;
 	n->str = NULL;
 }
 
@@ -355,6 +365,21 @@ void sema_positional_str(struct sctx *s, struct node *call)
 	call->str = text ? text : "";
 	call->len = strlen(call->str);
 	call->a = NULL;
+}
+
+/*
+ * A function's positional arguments are literals before the function looks
+ * at them: lhist(x, $1, $2, $3), strncmp(a, b, $1), kaddr(str($1)).
+ */
+void sema_positional_args(struct sctx *s, struct node *call)
+{
+	for (struct node *a = call->a; a; a = a->next) {
+		if (a->kind == N_POSITIONAL)
+			sema_positional(s, a);
+		else if (a->kind == N_CALL && !strcmp(a->str, "str") && a->a &&
+			 a->a->kind == N_POSITIONAL && !a->a->next)
+			sema_positional_str(s, a);
+	}
 }
 
 char *sema_attach_subst(struct sctx *s, struct node *ap)

@@ -462,6 +462,7 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			sema_positional_str(s, n);
 			return sema_expr(s, n);
 		}
+		sema_positional_args(s, n);
 		t = sema_call(s, n, false);
 		break;
 	case N_BINOP:

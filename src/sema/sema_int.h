@@ -71,6 +71,7 @@ const struct type *sema_if_value(struct sctx *s, struct node *n);
 void sema_positional(struct sctx *s, struct node *n);
 /* str($N): the argument's text as a string literal. */
 void sema_positional_str(struct sctx *s, struct node *call);
+void sema_positional_args(struct sctx *s, struct node *call);
 /* The attach point text with $N and $# replaced (xmalloc'd), or NULL after an error. */
 char *sema_attach_subst(struct sctx *s, struct node *ap);
 /* Top-level definitions (toplevel.c). */
