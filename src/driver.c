@@ -552,6 +552,9 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 		goto detach;
 	}
 
+	/* BEGIN runs before any other probe is attached, as in bpftrace. */
+	if (!o->dry_run && run_special(&rt, true))
+		goto detach;
 	int ntargets = 0;
 	uint64_t attach_start = boot_ns(), last_progress = 0;
 	for (size_t i = 0; i < prog->progs.n; i++)
@@ -612,8 +615,6 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 		status = 0;
 		goto detach;
 	}
-	if (run_special(&rt, true))
-		goto detach;
 	child_release();
 	if (o->cmd && child_check_exited())
 		stop_requested = 1;
