@@ -328,7 +328,8 @@ static const struct type *record_body(struct cparse *c, const char *kw, const ch
 				maxsize = (bitpos + 7) / 8;
 			vec_push(&fields, f);
 		} while (!anon && accept(c, ","));
-		expect(c, ";");
+		if (strcmp(peek(c), "}")) /* the last member's ';' is optional, as for clang */
+			expect(c, ";");
 	}
 	if (!c->failed) {
 		int n = (int)fields.n;
