@@ -589,6 +589,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			t = sema_cast_c(s, n, a); /* the bytes of an int array */
 			break;
 		}
+		if (is_known(a) && a->kind == T_STRING && t->kind == T_BOOL)
+			break; /* true when not empty */
 		if (is_known(a) && !is_int(a)) {
 			sema_err(s, n, "Cannot cast from %s to %s", type_str(a), type_str(t));
 			t = type_none();
