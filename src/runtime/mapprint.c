@@ -391,7 +391,8 @@ static void value_text(struct strbuf *sb, const struct output *o, const struct m
 				  e->count, avg_of(e) / div, e->total);
 		break;
 	case AGG_NONE:
-		if (m->value && m->value->kind == T_INT && m->value->size <= 8) {
+		if (m->value && m->value->kind == T_INT && m->value->size <= 8 &&
+		    !(m->value->name && div == 1)) { /* an enum prints its names */
 			uint32_t sz = m->value->size;
 			if (m->value->is_signed)
 				sb_printf(sb, "%" PRId64, load_s(e->val, sz) / div);
@@ -546,6 +547,26 @@ static void render_folded(struct strbuf *sb, const struct output *o, const struc
 
 /* ---- JSON rendering (-f json) ---- */
 
+/* t with its enums as plain ints: JSON keeps enum values as numbers. */
+static const struct type *no_enums(const struct type *t)
+{
+	if (t && t->kind == T_INT && t->name)
+		return type_int(t->size, t->is_signed);
+	if (t && t->kind == T_TUPLE) {
+		const struct type *el[t->nfields > 0 ? t->nfields : 1];
+		const char *names[t->nfields > 0 ? t->nfields : 1];
+		bool named = false;
+
+		for (int i = 0; i < t->nfields; i++) {
+			el[i] = no_enums(t->fields[i].type);
+			names[i] = t->fields[i].name;
+			named |= names[i] != NULL;
+		}
+		return type_tuple(t->nfields, el, named ? names : NULL);
+	}
+	return t;
+}
+
 /* Keys as bpftrace writes them: the text form, tuple parens and spaces dropped. */
 static void key_json(struct strbuf *sb, const struct output *o, const struct map_desc *m,
 		     const uint8_t *key)
@@ -556,7 +577,7 @@ static void key_json(struct strbuf *sb, const struct output *o, const struct map
 
 	sb_init(&k);
 	sb_init(&t);
-	out_value(&k, o->prog, m->key, key);
+	out_value(&k, o->prog, no_enums(m->key), key);
 	s = k.buf ? k.buf : "";
 	n = k.len;
 	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
@@ -651,7 +672,8 @@ static void value_json(struct strbuf *sb, const struct output *o, const struct m
 		hist_json(sb, d, e->buckets, div);
 		break;
 	case AGG_NONE:
-		if (m->value && m->value->kind == T_INT && m->value->size <= 8) {
+		if (m->value && m->value->kind == T_INT && m->value->size <= 8 &&
+		    !(m->value->name && div == 1)) { /* an enum prints its names */
 			uint32_t sz = m->value->size;
 			if (m->value->is_signed)
 				json_int(sb, load_s(e->val, sz) / div);

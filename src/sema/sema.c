@@ -411,6 +411,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 	switch (n->kind) {
 	case N_INT:
 		t = n->flags & AST_UNSIGNED_LIT ? type_int(8, false) : type_int(8, true);
+		if (n->type && n->type->kind == T_INT && n->type->name)
+			t = n->type; /* an enumerator */
 		break;
 	case N_STRING:
 		t = type_string((unsigned)n->len + 1);
@@ -580,6 +582,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 				t = type_int_named(ty->str);
 			if (!strcmp(ty->str, "bool"))
 				t = type_bool();
+			if (type_enum_find(ty->str))
+				t = type_enum_find(ty->str); /* (enum NAME)x */
 		}
 		if (t->kind == T_NONE) {
 			t = sema_cast_c(s, n, a);
@@ -663,7 +667,7 @@ static void assign(struct sctx *s, struct node *n)
 	case N_VAR: {
 		struct sema_var *v = var_find(s, lv->str);
 		if (!v) {
-			v = var_new(s, lv->str, r->kind == T_INT ? type_int(8, r->is_signed) : r);
+			v = var_new(s, lv->str, r->kind == T_INT ? sema_norm(r) : r);
 		} else if (v->typed) {
 			if (!sema_unify(sema_norm(v->type), sema_norm(r)) &&
 			    !(is_int(v->type) && is_int(r))) {
@@ -703,7 +707,7 @@ static void assign(struct sctx *s, struct node *n)
 				v->type = u;
 			}
 		} else {
-			v->type = r->kind == T_INT ? type_int(8, r->is_signed) : r;
+			v->type = r->kind == T_INT ? sema_norm(r) : r;
 		}
 		v->unset = false;
 		lv->sema = v;
