@@ -441,7 +441,8 @@ static int run_special(struct rt *rt, bool begin)
 			rc = -1;
 			break;
 		}
-		rt_drain(rt);
+		if (!begin) /* BEGIN's output waits for the "Attached" line */
+			rt_drain(rt);
 	}
 	sb_free(&err);
 	return rc;
@@ -552,7 +553,8 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 		goto detach;
 	}
 
-	/* BEGIN runs before any other probe is attached, as in bpftrace. */
+	/* BEGIN runs before any other probe is attached, as in bpftrace; what it
+	 * prints is read once they are. */
 	if (!o->dry_run && run_special(&rt, true))
 		goto detach;
 	int ntargets = 0;
@@ -615,6 +617,7 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 		status = 0;
 		goto detach;
 	}
+	rt_drain(&rt);
 	child_release();
 	if (o->cmd && child_check_exited())
 		stop_requested = 1;
