@@ -390,6 +390,13 @@ static int parse_options(struct options *o, int argc, char **argv)
 		struct stat st;
 
 		if (optind < argc && !(stat(argv[optind], &st) == 0 && S_ISREG(st.st_mode))) {
+			const char *dot = strrchr(argv[optind], '.');
+
+			if (dot && !strcmp(dot, ".bt") && !strchr(argv[optind], ':'))
+				fprintf(stderr,
+					"WARNING: It appears that '%s' is a filename but the file "
+					"does not exist. Treating '%s' as a search pattern.\n",
+					argv[optind], argv[optind]);
 			o->list_pattern = argv[optind++];
 			return 0;
 		}
@@ -725,7 +732,8 @@ int driver_main(int argc, char **argv)
 		size_t len;
 		text = util_read_file(o.file, &len);
 		if (!text) {
-			fprintf(stderr, "ERROR: cannot read %s: %s\n", o.file, strerror(errno));
+			fprintf(stderr, "ERROR: failed to open file '%s': %s\n", o.file,
+				strerror(errno));
 			return 1;
 		}
 		if (strlen(text) != len) {
