@@ -57,6 +57,7 @@ const struct type *sema_unify(const struct type *a, const struct type *b)
 			return type_int(a->size >= b->size ? a->size : b->size, a->is_signed);
 		return a->size >= b->size ? a : b;
 	case T_STRING:
+	case T_BUFFER: /* the longer one; the length field says what is used */
 		return a->size >= b->size ? a : b;
 	case T_TUPLE: {
 		if (a->nfields != b->nfields)
