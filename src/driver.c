@@ -208,7 +208,7 @@ static int parse_format(struct options *o, const char *arg)
 	else if (!strcmp(arg, "folded"))
 		o->format = OUT_FOLDED;
 	else {
-		fprintf(stderr, "ERROR: invalid output format '%s': use text, json or folded\n",
+		fprintf(stderr, "ERROR: Invalid output format \"%s\" (use text, json or folded)\n",
 			arg);
 		return -1;
 	}
