@@ -717,7 +717,36 @@ static void render_json(struct strbuf *sb, const struct output *o, const struct 
 	sb_puts(sb, "}}\n");
 }
 
+/*
+ * print(@) of a keyless map that holds no value yet prints it as 0, as
+ * bpftrace does; the report at exit leaves such maps out.
+ */
+static bool scalar_zero(struct mdata *d)
+{
+	const struct map_desc *m = d->m;
+	uint32_t vsize = m->value && m->value->size ? m->value->size : 8;
+
+	if (m->key ||
+	    !(m->agg == AGG_COUNT || m->agg == AGG_SUM || m->agg == AGG_MIN || m->agg == AGG_MAX ||
+	      m->agg == AGG_AVG || (m->agg == AGG_NONE && m->value && m->value->kind == T_INT)))
+		return false;
+	d->e = xcalloc(1, sizeof(*d->e));
+	d->e->key = xcalloc(1, 8);
+	d->e->val = xcalloc(1, vsize);
+	d->n = d->cap = 1;
+	return true;
+}
+
+static int print_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div,
+		     bool at_exit);
+
 int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div)
+{
+	return print_map(o, m, top, div, false);
+}
+
+static int print_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div,
+		     bool at_exit)
 {
 	struct mdata d;
 	struct strbuf sb;
@@ -731,7 +760,7 @@ int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div
 		mdata_free(&d);
 		return err;
 	}
-	if (!d.n) {
+	if (!d.n && (at_exit || !scalar_zero(&d))) {
 		mdata_free(&d);
 		return 0;
 	}
@@ -778,7 +807,7 @@ int out_all_maps(struct output *o)
 		int r;
 		if (v[i]->fd < 0)
 			continue;
-		r = out_map(o, v[i], 0, 0);
+		r = print_map(o, v[i], 0, 0, true);
 		if (r && !ret)
 			ret = r;
 	}
