@@ -46,8 +46,8 @@ struct options {
 	int nnamed;
 };
 
-/* Reorder args in place: positional ones first, then the named ones; the
- * `--` separator is dropped. */
+/* Reorder args in place: positional ones first, then the named ones
+ * (--name[=value], before or after a `--`, which is dropped). */
 static void split_args(struct options *o, char **args, int n, bool after_sep)
 {
 	char *named[n > 0 ? n : 1];
@@ -56,7 +56,7 @@ static void split_args(struct options *o, char **args, int n, bool after_sep)
 	for (int i = 0; i < n; i++) {
 		if (!after_sep && !strcmp(args[i], "--"))
 			after_sep = true;
-		else if (after_sep && !strncmp(args[i], "--", 2) && args[i][2])
+		else if (!strncmp(args[i], "--", 2) && args[i][2])
 			named[nn++] = args[i];
 		else
 			args[np++] = args[i];
@@ -267,7 +267,8 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"no-feature", required_argument, NULL, OPT_NO_FEATURE},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, nearly = 0;
+	int early[argc > 0 ? argc : 1]; /* --name[=value] met among the options */
 
 	o->buffering = _IOLBF;
 	opterr = 0;
@@ -377,6 +378,11 @@ static int parse_options(struct options *o, int argc, char **argv)
 			usage(stderr);
 			return -1;
 		default:
+			if (!optopt && o->prog_text && !strncmp(argv[optind - 1], "--", 2)) {
+				/* after -e PROGRAM: a named argument for getopt() */
+				early[nearly++] = optind - 1;
+				break;
+			}
 			if (optopt)
 				fprintf(stderr, "ERROR: unknown option '-%c'\n", optopt);
 			else
@@ -412,9 +418,27 @@ static int parse_options(struct options *o, int argc, char **argv)
 		}
 		o->file = argv[optind++];
 	}
-	/* Remaining arguments are positional parameters ($1...), and after a
-	 * `--`, named ones (--name[=value]) for getopt(). */
-	split_args(o, argv + optind, argc - optind, optind > 0 && !strcmp(argv[optind - 1], "--"));
+	/* Remaining arguments are positional parameters ($1...) and named ones
+	 * (--name[=value]) for getopt(); named ones met among the options are
+	 * moved just before them first. */
+	bool after_sep = optind > 0 && !strcmp(argv[optind - 1], "--");
+	if (nearly) {
+		char *moved[nearly];
+		int w = optind - 1;
+
+		for (int i = nearly - 1; i >= 0; i--)
+			moved[i] = argv[early[i]];
+		for (int r = optind - 1, k = nearly - 1; r >= 1; r--) {
+			if (k >= 0 && r == early[k]) {
+				k--;
+				continue;
+			}
+			argv[w--] = argv[r];
+		}
+		memcpy(argv + optind - nearly, moved, (size_t)nearly * sizeof(*moved));
+		optind -= nearly;
+	}
+	split_args(o, argv + optind, argc - optind, after_sep);
 	return 0;
 }
 

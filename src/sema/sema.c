@@ -836,6 +836,9 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	int index = 0;
 	const char *trailer = getenv("BPFTRACE_STR_TRUNC_TRAILER");
 
+	if (opts && opts->nnamed > 0)
+		s.named_used = xcalloc((size_t)opts->nnamed, sizeof(*s.named_used));
+
 	prog->str_trunc_trailer = arena_strdup(&prog->arena, trailer ? trailer : "..");
 	for (struct node *n = ast->root->a; n; n = n->next) {
 		switch (n->kind) {
@@ -885,7 +888,9 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	}
 	sema_map_finish(prog);
 	sema_toplevel_finish(&s);
+	sema_getopt_unused(&s);
 out:
+	free(s.named_used);
 	vec_free(&s.defines);
 	vec_free(&s.macros);
 	vec_free(&s.map_decls);

@@ -28,7 +28,8 @@ struct sctx {
 	uint32_t max_map_keys; /* from the config block, 0 if not set */
 	struct vec macros;     /* N_MACRO */
 	int macro_depth, macro_serial;
-	int macro_args; /* probes.c: does a macro read args? 0 unknown, 1 no, 2 yes */
+	int macro_args;	  /* probes.c: does a macro read args? 0 unknown, 1 no, 2 yes */
+	bool *named_used; /* getopt.c: which named program arguments a getopt() read */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -45,6 +46,8 @@ const struct type *sema_find(struct sctx *s, struct node *n);
 const struct type *sema_uaddr(struct sctx *s, struct node *n);
 /* getopt.c */
 const struct type *sema_getopt(struct sctx *s, struct node *n);
+/* An error naming the named program arguments no getopt() read. */
+void sema_getopt_unused(struct sctx *s);
 
 const struct type *sema_expr(struct sctx *s, struct node *n);
 void sema_stmt(struct sctx *s, struct node *n);
