@@ -181,20 +181,27 @@ void sema_loop(struct sctx *s, struct node *n)
 		loop_body(s, n->b);
 		break;
 	}
-	case N_UNROLL:
+	case N_UNROLL: {
+		/* errors point at `unroll (N)`, as bpftrace's do */
+		struct node head = *n->a;
+		head.loc.first_line = n->loc.first_line;
+		head.loc.first_column = n->loc.first_column;
+		if (head.loc.last_line == head.loc.first_line)
+			head.loc.last_column++; /* the ')' */
 		if (n->a->kind == N_POSITIONAL)
 			sema_positional(s, n->a);
 		if (n->a->kind != N_INT) {
 			sema_expr(s, n->a);
-			sema_err(s, n->a, "unroll count must be a constant integer");
+			sema_err(s, &head, "unroll count must be a constant integer");
 		} else if (n->a->ival > 100) {
-			sema_err(s, n->a, "unroll maximum value is 100");
+			sema_err(s, &head, "unroll maximum value is 100");
 		} else if (n->a->ival < 1) {
-			sema_err(s, n->a, "unroll minimum value is 1");
+			sema_err(s, &head, "unroll minimum value is 1");
 		}
 		n->id = n->a->kind == N_INT ? (int)n->a->ival : 0;
 		sema_block(s, n->b);
 		break;
+	}
 	case N_FOR_RANGE:
 		for_range(s, n);
 		break;
