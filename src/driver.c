@@ -51,8 +51,8 @@ struct options {
 	int nincfiles;
 };
 
-/* Reorder args in place: positional ones first, then the named ones; the
- * `--` separator is dropped. */
+/* Reorder args in place: positional ones first, then the named ones
+ * (--name[=value], before or after a `--`, which is dropped). */
 static void split_args(struct options *o, char **args, int n, bool after_sep)
 {
 	char *named[n > 0 ? n : 1];
@@ -61,7 +61,7 @@ static void split_args(struct options *o, char **args, int n, bool after_sep)
 	for (int i = 0; i < n; i++) {
 		if (!after_sep && !strcmp(args[i], "--"))
 			after_sep = true;
-		else if (after_sep && !strncmp(args[i], "--", 2) && args[i][2])
+		else if (!strncmp(args[i], "--", 2) && args[i][2])
 			named[nn++] = args[i];
 		else
 			args[np++] = args[i];
@@ -213,7 +213,7 @@ static int parse_format(struct options *o, const char *arg)
 	else if (!strcmp(arg, "folded"))
 		o->format = OUT_FOLDED;
 	else {
-		fprintf(stderr, "ERROR: invalid output format '%s': use text, json or folded\n",
+		fprintf(stderr, "ERROR: Invalid output format \"%s\" (use text, json or folded)\n",
 			arg);
 		return -1;
 	}
@@ -272,7 +272,8 @@ static int parse_options(struct options *o, int argc, char **argv)
 		{"no-feature", required_argument, NULL, OPT_NO_FEATURE},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, nearly = 0;
+	int early[argc > 0 ? argc : 1]; /* --name[=value] met among the options */
 
 	o->buffering = _IOLBF;
 	opterr = 0;
@@ -280,8 +281,25 @@ static int parse_options(struct options *o, int argc, char **argv)
 		switch (c) {
 		case 'p': {
 			char *end;
-			long pid = strtol(optarg, &end, 10);
-			if (*end || pid <= 0 || pid > 1 << 22 || kill((pid_t)pid, 0)) {
+			long pid;
+
+			errno = 0;
+			pid = strtol(optarg, &end, 10);
+			if (*end || end == optarg || errno) {
+				fprintf(stderr,
+					"ERROR: Failed to parse pid: pid '%s' is not a valid "
+					"decimal number\n",
+					optarg);
+				return -1;
+			}
+			if (pid < 1 || pid > 1 << 22) {
+				fprintf(stderr,
+					"ERROR: Failed to parse pid: pid '%s' out of valid pid "
+					"range [1,%d]\n",
+					optarg, 1 << 22);
+				return -1;
+			}
+			if (kill((pid_t)pid, 0)) {
 				fprintf(stderr, "ERROR: -p %s: no such process\n", optarg);
 				return -1;
 			}
@@ -372,6 +390,11 @@ static int parse_options(struct options *o, int argc, char **argv)
 			usage(stderr);
 			return -1;
 		default:
+			if (!optopt && o->prog_text && !strncmp(argv[optind - 1], "--", 2)) {
+				/* after -e PROGRAM: a named argument for getopt() */
+				early[nearly++] = optind - 1;
+				break;
+			}
 			if (optopt)
 				fprintf(stderr, "ERROR: unknown option '-%c'\n", optopt);
 			else
@@ -385,6 +408,13 @@ static int parse_options(struct options *o, int argc, char **argv)
 		struct stat st;
 
 		if (optind < argc && !(stat(argv[optind], &st) == 0 && S_ISREG(st.st_mode))) {
+			const char *dot = strrchr(argv[optind], '.');
+
+			if (dot && !strcmp(dot, ".bt") && !strchr(argv[optind], ':'))
+				fprintf(stderr,
+					"WARNING: It appears that '%s' is a filename but the file "
+					"does not exist. Treating '%s' as a search pattern.\n",
+					argv[optind], argv[optind]);
 			o->list_pattern = argv[optind++];
 			return 0;
 		}
@@ -400,9 +430,27 @@ static int parse_options(struct options *o, int argc, char **argv)
 		}
 		o->file = argv[optind++];
 	}
-	/* Remaining arguments are positional parameters ($1...), and after a
-	 * `--`, named ones (--name[=value]) for getopt(). */
-	split_args(o, argv + optind, argc - optind, optind > 0 && !strcmp(argv[optind - 1], "--"));
+	/* Remaining arguments are positional parameters ($1...) and named ones
+	 * (--name[=value]) for getopt(); named ones met among the options are
+	 * moved just before them first. */
+	bool after_sep = optind > 0 && !strcmp(argv[optind - 1], "--");
+	if (nearly) {
+		char *moved[nearly];
+		int w = optind - 1;
+
+		for (int i = nearly - 1; i >= 0; i--)
+			moved[i] = argv[early[i]];
+		for (int r = optind - 1, k = nearly - 1; r >= 1; r--) {
+			if (k >= 0 && r == early[k]) {
+				k--;
+				continue;
+			}
+			argv[w--] = argv[r];
+		}
+		memcpy(argv + optind - nearly, moved, (size_t)nearly * sizeof(*moved));
+		optind -= nearly;
+	}
+	split_args(o, argv + optind, argc - optind, after_sep);
 	return 0;
 }
 
@@ -436,7 +484,8 @@ static int run_special(struct rt *rt, bool begin)
 			rc = -1;
 			break;
 		}
-		rt_drain(rt);
+		if (!begin) /* BEGIN's output waits for the "Attached" line */
+			rt_drain(rt);
 	}
 	sb_free(&err);
 	return rc;
@@ -588,6 +637,10 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 		goto detach;
 	}
 
+	/* BEGIN runs before any other probe is attached, as in bpftrace; what it
+	 * prints is read once they are. */
+	if (!o->dry_run && run_special(&rt, true))
+		goto detach;
 	int ntargets = 0;
 	uint64_t attach_start = boot_ns(), last_progress = 0;
 	for (size_t i = 0; i < prog->progs.n; i++)
@@ -648,8 +701,7 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 		status = 0;
 		goto detach;
 	}
-	if (run_special(&rt, true))
-		goto detach;
+	rt_drain(&rt);
 	child_release();
 	if (o->cmd && child_check_exited())
 		stop_requested = 1;
@@ -759,7 +811,8 @@ int driver_main(int argc, char **argv)
 		size_t len;
 		text = util_read_file(o.file, &len);
 		if (!text) {
-			fprintf(stderr, "ERROR: cannot read %s: %s\n", o.file, strerror(errno));
+			fprintf(stderr, "ERROR: failed to open file '%s': %s\n", o.file,
+				strerror(errno));
 			return 1;
 		}
 		if (strlen(text) != len) {

@@ -8,6 +8,7 @@
  */
 #include "list.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -146,6 +147,22 @@ static void list_btf_funcs(const struct provider *p, char **rest, int nrest, con
  * List provider p with the parts after its name (filter: a full-name
  * pattern the names must also match, or NULL).
  */
+/* interval and profile: one line per unit, the rate left for the user. */
+static void list_timer_units(const struct provider *p, char **rest, int nrest, const char *filter,
+			     FILE *out)
+{
+	static const char *const units[] = {"hz", "us", "ms", "s"};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		char *name = xasprintf("%s:%s:", p->name, units[i]);
+
+		if ((!nrest || util_wildcard_match(rest[0], units[i])) &&
+		    (!filter || util_wildcard_match(filter, name)))
+			fprintf(out, "%s\n", name);
+		free(name);
+	}
+}
+
 static void list_provider(const struct provider *p, char **rest, int nrest, const char *filter,
 			  bool verbose, FILE *out)
 {
@@ -162,6 +179,10 @@ static void list_provider(const struct provider *p, char **rest, int nrest, cons
 		char *any[] = {empty, nrest ? rest[0] : star};
 
 		list_provider(p, any, 2, filter, verbose, out);
+		return;
+	}
+	if (!strcmp(p->name, "interval") || !strcmp(p->name, "profile")) {
+		list_timer_units(p, rest, nrest, filter, out);
 		return;
 	}
 	if (!want || (want < 0 && nrest < 2) ||
@@ -229,9 +250,85 @@ static void list_one(const char *item, bool verbose, FILE *out)
 	provider_parts_free(parts, n);
 }
 
+static void type_printf(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+/*
+ * -lv 'struct foo': the definition from kernel BTF as libbpf writes it
+ * (padding included). libbpf emits the types it depends on first; only
+ * foo's own block is kept.
+ */
+static void print_c_type(struct btf *btf, int id, FILE *out)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	char *text = NULL, *head, *end;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	struct btf_dump *d = mem ? btf_dump__new(btf, type_printf, mem, NULL) : NULL;
+
+	if (d)
+		btf_dump__dump_type(d, (__u32)id);
+	btf_dump__free(d);
+	if (mem)
+		fclose(mem);
+	head = xasprintf("%s %s {\n", btf_is_union(t) ? "union" : "struct",
+			 btf__name_by_offset(btf, t->name_off));
+	for (char *p = text; p && (p = strstr(p, head)); p++) {
+		if (p != text && p[-1] != '\n')
+			continue;
+		end = strstr(p, "\n};\n");
+		if (end)
+			fprintf(out, "%.*s\n", (int)(end + 4 - p), p);
+		break;
+	}
+	free(head);
+	free(text);
+}
+
+/* -l 'struct PATTERN' and -lv 'struct NAME': kernel structs and unions. */
+static bool list_types(const char *pattern, bool verbose, FILE *out)
+{
+	bool is_union = !strncmp(pattern, "union ", 6);
+	const char *want = pattern + (is_union ? 6 : 7);
+	struct vec names = {0};
+	struct strbuf err;
+	struct btf *btf;
+
+	if (strncmp(pattern, "struct ", 7) && !is_union)
+		return false;
+	sb_init(&err);
+	btf = probe_vmlinux_btf(&err);
+	sb_free(&err);
+	for (uint32_t id = 1; btf && id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+
+		if (!(is_union ? btf_is_union(t) : btf_is_struct(t)) || !name || !*name ||
+		    !util_wildcard_match(want, name))
+			continue;
+		if (verbose)
+			print_c_type(btf, (int)id, out);
+		else
+			vec_push(&names, (void *)name);
+	}
+	qsort(names.v, names.n, sizeof(*names.v), name_cmp);
+	for (size_t i = 0; i < names.n; i++)
+		if (!i || strcmp(names.v[i], names.v[i - 1]))
+			fprintf(out, "%s %s\n", is_union ? "union" : "struct",
+				(const char *)names.v[i]);
+	vec_free(&names);
+	return true;
+}
+
 int list_probes(const char *pattern, bool verbose, FILE *out)
 {
-	char *copy = xstrdup(pattern && *pattern ? pattern : "*:*"), *save = NULL;
+	char *copy, *save = NULL;
+
+	if (pattern && list_types(pattern, verbose, out))
+		return 0;
+	copy = xstrdup(pattern && *pattern ? pattern : "*:*");
 
 	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save))
 		list_one(item, verbose, out);

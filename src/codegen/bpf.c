@@ -284,6 +284,7 @@ void cg_store_as(struct cg *g, LLVMValueRef dst, struct cg_val v, const struct t
 		cg_store_int(g, dst, v.v, to->size);
 		return;
 	case T_STRING:
+	case T_BUFFER:
 		if (t->size >= to->size) {
 			cg_memcpy(g, dst, v.v, to->size);
 		} else {

@@ -82,6 +82,8 @@ struct cg_val cg_builtin_more(struct cg *g, struct node *n)
 	case B_NUMAID:
 		return val(cg_helper(g, BPF_FUNC_get_numa_node_id, g->i64, NULL, 0), n->type);
 	case B_USERMODE: {
+		if (g->pd && (g->pd->is_begin || g->pd->is_end))
+			return val(cg_const(g, 1), n->type);
 		/* x86-64 pt_regs.cs (slot 17): user mode when the RPL bits are 3. */
 		LLVMValueRef cs = cg_load_int(g, cg_gep(g, g->ctx_arg, 17 * 8), 8, false);
 		LLVMSetVolatile(cs, 1); /* keep the 8-byte context access the verifier wants */

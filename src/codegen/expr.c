@@ -649,6 +649,8 @@ struct cg_val cg_expr(struct cg *g, struct node *n)
 		if (a.t->kind == T_ARRAY)
 			return scalar(cg_load_int(g, a.v, n->type->size, n->type->is_signed),
 				      n->type);
+		if (a.t->kind == T_STRING) /* (bool)str: its first byte is not NUL */
+			return scalar(fit(g, cg_load_int(g, a.v, 1, false), n->type), n->type);
 		return scalar(fit(g, a.v, n->type), n->type);
 	}
 	default:

@@ -15,6 +15,8 @@ static bool type_equal(const struct type *a, const struct type *b)
 {
 	if (a->kind == T_RECORD && b->kind == T_RECORD)
 		return !strcmp(a->name, b->name);
+	if ((a->name == NULL) != (b->name == NULL) || (a->name && strcmp(a->name, b->name)))
+		return false; /* enums (named ints) differ from plain ints and each other */
 	if (a->kind != b->kind || a->size != b->size || a->is_signed != b->is_signed ||
 	    a->agg != b->agg || a->elem != b->elem || a->nfields != b->nfields ||
 	    a->user != b->user || a->count != b->count)
@@ -101,6 +103,50 @@ const struct type *type_int_named(const char *name)
 	for (size_t i = 0; i < ARRAY_SIZE(ints); i++)
 		if (!strcmp(name, ints[i].name))
 			return type_int(ints[i].size, ints[i].sign);
+	return NULL;
+}
+
+const struct type *type_enum(const char *name)
+{
+	struct type t = {.kind = T_INT, .size = 8, .align = 8, .is_signed = true, .name = name};
+	return intern(&t);
+}
+
+const struct type *type_enum_find(const char *name)
+{
+	for (size_t i = 0; i < interned.n; i++) {
+		const struct type *t = interned.v[i];
+		if (t->kind == T_INT && t->name && !strcmp(t->name, name))
+			return t;
+	}
+	return NULL;
+}
+
+struct enumerator {
+	const struct type *t;
+	char *name;
+	int64_t v;
+};
+
+static struct vec enumerators;
+
+void type_enum_add(const struct type *t, const char *enumerator, int64_t v)
+{
+	struct enumerator *e = xmalloc(sizeof(*e));
+
+	e->t = t;
+	e->name = xstrdup(enumerator);
+	e->v = v;
+	vec_push(&enumerators, e);
+}
+
+const char *type_enum_name(const struct type *t, int64_t v)
+{
+	for (size_t i = 0; t && t->name && i < enumerators.n; i++) {
+		const struct enumerator *e = enumerators.v[i];
+		if (e->t == t && e->v == v)
+			return e->name;
+	}
 	return NULL;
 }
 

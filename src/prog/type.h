@@ -59,6 +59,15 @@ const struct type *type_probe(void);
 const struct type *type_int(unsigned size, bool is_signed);
 /* int8 .. uint64 by name; NULL for any other name. */
 const struct type *type_int_named(const char *name);
+/*
+ * A script enum: an int64 named "enum NAME" whose values print as their
+ * enumerator's name in text output (bpftrace symbolises them; JSON and
+ * arithmetic results stay numbers).
+ */
+const struct type *type_enum(const char *name);
+const struct type *type_enum_find(const char *name); /* NULL if not defined */
+void type_enum_add(const struct type *t, const char *enumerator, int64_t v);
+const char *type_enum_name(const struct type *t, int64_t v); /* NULL if none */
 const struct type *type_string(unsigned size);
 const struct type *type_ptr(const struct type *elem);
 const struct type *type_agg(int agg);

@@ -56,7 +56,7 @@ static void run_cat(struct rt *rt, const char *path, int64_t limit, struct strbu
 	size_t n;
 
 	if (!f) {
-		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, "ERROR: failed to open file '%s' (%s)\n", path, strerror(errno));
 		return;
 	}
 	while (limit > 0 &&

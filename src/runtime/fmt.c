@@ -113,7 +113,9 @@ void out_value(struct strbuf *sb, const struct program *p, const struct type *t,
 		return;
 	switch (t->kind) {
 	case T_INT:
-		if (t->is_signed)
+		if (t->name && type_enum_name(t, load_sint(d, t->size)))
+			sb_puts(sb, type_enum_name(t, load_sint(d, t->size)));
+		else if (t->is_signed)
 			sb_printf(sb, "%" PRId64, load_sint(d, t->size));
 		else
 			sb_printf(sb, "%" PRIu64, load_uint(d, t->size));

@@ -391,7 +391,8 @@ static void value_text(struct strbuf *sb, const struct output *o, const struct m
 				  e->count, avg_of(e) / div, e->total);
 		break;
 	case AGG_NONE:
-		if (m->value && m->value->kind == T_INT && m->value->size <= 8) {
+		if (m->value && m->value->kind == T_INT && m->value->size <= 8 &&
+		    !(m->value->name && div == 1)) { /* an enum prints its names */
 			uint32_t sz = m->value->size;
 			if (m->value->is_signed)
 				sb_printf(sb, "%" PRId64, load_s(e->val, sz) / div);
@@ -546,6 +547,26 @@ static void render_folded(struct strbuf *sb, const struct output *o, const struc
 
 /* ---- JSON rendering (-f json) ---- */
 
+/* t with its enums as plain ints: JSON keeps enum values as numbers. */
+static const struct type *no_enums(const struct type *t)
+{
+	if (t && t->kind == T_INT && t->name)
+		return type_int(t->size, t->is_signed);
+	if (t && t->kind == T_TUPLE) {
+		const struct type *el[t->nfields > 0 ? t->nfields : 1];
+		const char *names[t->nfields > 0 ? t->nfields : 1];
+		bool named = false;
+
+		for (int i = 0; i < t->nfields; i++) {
+			el[i] = no_enums(t->fields[i].type);
+			names[i] = t->fields[i].name;
+			named |= names[i] != NULL;
+		}
+		return type_tuple(t->nfields, el, named ? names : NULL);
+	}
+	return t;
+}
+
 /* Keys as bpftrace writes them: the text form, tuple parens and spaces dropped. */
 static void key_json(struct strbuf *sb, const struct output *o, const struct map_desc *m,
 		     const uint8_t *key)
@@ -556,7 +577,7 @@ static void key_json(struct strbuf *sb, const struct output *o, const struct map
 
 	sb_init(&k);
 	sb_init(&t);
-	out_value(&k, o->prog, m->key, key);
+	out_value(&k, o->prog, no_enums(m->key), key);
 	s = k.buf ? k.buf : "";
 	n = k.len;
 	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {
@@ -651,7 +672,8 @@ static void value_json(struct strbuf *sb, const struct output *o, const struct m
 		hist_json(sb, d, e->buckets, div);
 		break;
 	case AGG_NONE:
-		if (m->value && m->value->kind == T_INT && m->value->size <= 8) {
+		if (m->value && m->value->kind == T_INT && m->value->size <= 8 &&
+		    !(m->value->name && div == 1)) { /* an enum prints its names */
 			uint32_t sz = m->value->size;
 			if (m->value->is_signed)
 				json_int(sb, load_s(e->val, sz) / div);
@@ -695,7 +717,36 @@ static void render_json(struct strbuf *sb, const struct output *o, const struct 
 	sb_puts(sb, "}}\n");
 }
 
+/*
+ * print(@) of a keyless map that holds no value yet prints it as 0, as
+ * bpftrace does; the report at exit leaves such maps out.
+ */
+static bool scalar_zero(struct mdata *d)
+{
+	const struct map_desc *m = d->m;
+	uint32_t vsize = m->value && m->value->size ? m->value->size : 8;
+
+	if (m->key ||
+	    !(m->agg == AGG_COUNT || m->agg == AGG_SUM || m->agg == AGG_MIN || m->agg == AGG_MAX ||
+	      m->agg == AGG_AVG || (m->agg == AGG_NONE && m->value && m->value->kind == T_INT)))
+		return false;
+	d->e = xcalloc(1, sizeof(*d->e));
+	d->e->key = xcalloc(1, 8);
+	d->e->val = xcalloc(1, vsize);
+	d->n = d->cap = 1;
+	return true;
+}
+
+static int print_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div,
+		     bool at_exit);
+
 int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div)
+{
+	return print_map(o, m, top, div, false);
+}
+
+static int print_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div,
+		     bool at_exit)
 {
 	struct mdata d;
 	struct strbuf sb;
@@ -709,7 +760,7 @@ int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div
 		mdata_free(&d);
 		return err;
 	}
-	if (!d.n) {
+	if (!d.n && (at_exit || !scalar_zero(&d))) {
 		mdata_free(&d);
 		return 0;
 	}
@@ -756,7 +807,7 @@ int out_all_maps(struct output *o)
 		int r;
 		if (v[i]->fd < 0)
 			continue;
-		r = out_map(o, v[i], 0, 0);
+		r = print_map(o, v[i], 0, 0, true);
 		if (r && !ret)
 			ret = r;
 	}

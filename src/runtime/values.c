@@ -128,17 +128,48 @@ static void cgroup2_root(struct strbuf *root)
 		sb_puts(root, "/sys/fs/cgroup");
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * As bpftrace: "hierarchy:path" for every hierarchy holding a cgroup with
+ * this id, cgroup v2 first as "unified", then the v1 ones by name (the
+ * mount directory's name), comma-separated.
+ */
 static void cgroup_path_value(struct strbuf *sb, uint64_t id)
 {
+	FILE *f = fopen("/proc/self/mounts", "r");
+	char dev[256], dir[4096], type[64];
 	struct strbuf path;
-	size_t rlen;
+	struct vec v1 = {0};
+	size_t rlen, start = sb->len;
 
 	sb_init(&path);
 	cgroup2_root(&path);
 	rlen = path.len;
 	if (cgroup_find(&path, id, 0))
-		sb_puts(sb, path.len > rlen ? path.buf + rlen : "/");
-	else
+		sb_printf(sb, "unified:%s", path.len > rlen ? path.buf + rlen : "/");
+	while (f && fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
+		if (!strcmp(type, "cgroup"))
+			vec_push(&v1, xstrdup(dir));
+	if (f)
+		fclose(f);
+	qsort(v1.v, v1.n, sizeof(*v1.v), str_cmp);
+	for (size_t i = 0; i < v1.n; i++) {
+		const char *slash = strrchr(v1.v[i], '/');
+
+		sb_reset(&path);
+		sb_puts(&path, v1.v[i]);
+		rlen = path.len;
+		if (cgroup_find(&path, id, 0))
+			sb_printf(sb, "%s%s:%s", sb->len > start ? "," : "", slash ? slash + 1 : "",
+				  path.len > rlen ? path.buf + rlen : "/");
+		free(v1.v[i]);
+	}
+	vec_free(&v1);
+	if (sb->len == start)
 		sb_puts(sb, "<unknown cgroup>");
 	sb_free(&path);
 }

@@ -146,6 +146,9 @@ const struct type *sema_builtin_more(struct sctx *s, struct node *n, enum sema_b
 	case B_NUMAID:
 		return type_int(4, false);
 	case B_USERMODE:
+		/* BEGIN and END run on behalf of sonde itself: user mode. */
+		if (s->pd && (s->pd->is_begin || s->pd->is_end))
+			return type_int(1, false);
 		if (!has_pt_regs(s->pd)) {
 			sema_err(s, n, "usermode is not available in %s probes",
 				 s->pd && s->pd->prov ? s->pd->prov->name : "these");

@@ -411,6 +411,7 @@ const struct type *sema_agg_assign(struct sctx *s, struct node *map, struct node
 	struct map_desc *md = sema_map_get(s, map);
 
 	call->op = f;
+	sema_positional_args(s, call);
 	sema_map_key(s, map, md);
 	switch (f) {
 	case F_COUNT:

@@ -103,7 +103,7 @@ static bool number(struct cparse *c, int64_t *v)
 }
 
 static const struct type *record_body(struct cparse *c, const char *kw, const char *name);
-static void enum_body(struct cparse *c);
+static void enum_body(struct cparse *c, const char *ename);
 
 static bool is_qualifier(const char *t)
 {
@@ -130,7 +130,7 @@ static const struct type *base_type(struct cparse *c)
 		if (!strcmp(peek(c), "{")) {
 			next(c);
 			if (!strcmp(kw, "enum")) {
-				enum_body(c);
+				enum_body(c, name[0] ? name : NULL);
 				return type_int(4, false);
 			}
 			return record_body(c, kw, name[0] ? name : NULL);
@@ -328,7 +328,8 @@ static const struct type *record_body(struct cparse *c, const char *kw, const ch
 				maxsize = (bitpos + 7) / 8;
 			vec_push(&fields, f);
 		} while (!anon && accept(c, ","));
-		expect(c, ";");
+		if (strcmp(peek(c), "}")) /* the last member's ';' is optional, as for clang */
+			expect(c, ";");
 	}
 	if (!c->failed) {
 		int n = (int)fields.n;
@@ -345,7 +346,7 @@ static const struct type *record_body(struct cparse *c, const char *kw, const ch
 	return c->failed ? NULL : rec;
 }
 
-static void add_const(struct cparse *c, const char *name, int64_t v)
+static void add_const(struct cparse *c, const char *name, int64_t v, const struct type *en)
 {
 	struct sctx *s = c->s;
 	struct node *d = ast_new(s->ast, N_DEFINE, &c->n->loc);
@@ -353,13 +354,23 @@ static void add_const(struct cparse *c, const char *name, int64_t v)
 	d->str = arena_strdup(&s->ast->arena, name);
 	d->a = ast_new(s->ast, N_INT, &c->n->loc);
 	d->a->ival = v;
+	d->a->type = en; /* the enum the constant belongs to (sema_define_expand) */
+	type_enum_add(en, name, v);
 	vec_push(&s->defines, d);
 }
 
 /* After "enum [name] {": enumerators up to "}". */
-static void enum_body(struct cparse *c)
+static void enum_body(struct cparse *c, const char *ename)
 {
 	int64_t v = 0;
+	char full[160];
+
+	if (ename)
+		snprintf(full, sizeof(full), "enum %s", ename);
+	else
+		snprintf(full, sizeof(full), "enum (anonymous at line %d #%d)",
+			 c->n->loc.first_line, c->anon++);
+	const struct type *en = type_enum(full);
 
 	while (!c->failed && !accept(c, "}")) {
 		char name[128];
@@ -371,7 +382,7 @@ static void enum_body(struct cparse *c)
 		snprintf(name, sizeof(name), "%s", c->tok);
 		if (accept(c, "=") && !number(c, &v))
 			return;
-		add_const(c, name, v);
+		add_const(c, name, v, en);
 		v = (int64_t)((uint64_t)v + 1); /* wraps like C's unsigned enums, no UB */
 		if (!accept(c, ",")) {
 			expect(c, "}");

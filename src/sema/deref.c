@@ -272,13 +272,7 @@ const struct type *sema_c_field(struct sctx *s, struct node *n, const struct typ
 		rec = a->elem;
 		user = a->user;
 	} else if (a->kind == T_RECORD) {
-		if (n->flags & AST_ARROW) {
-			sema_err(s, n,
-				 "Can not dereference struct/union of type '%s'. It is not a "
-				 "pointer.",
-				 a->name);
-			return type_none();
-		}
+		/* `->` on a struct value reads the field like `.` (bpftrace >= 0.25). */
 		user = sema_place_user(n->a);
 	} else {
 		sema_err(s, n, "Can not access field '%s' on expression of type '%s'", n->str,

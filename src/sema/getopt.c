@@ -8,29 +8,52 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sema/sema_int.h"
 
 /* The value text of --name, "" for a bare --name; NULL when not given. */
-static const char *named_arg(const struct sema_opts *o, const char *name)
+static const char *named_arg(struct sctx *s, const char *name)
 {
+	const struct sema_opts *o = s->opts;
 	size_t len = strlen(name);
 
 	for (int i = 0; i < o->nnamed; i++) {
 		const char *a = o->named[i] + 2; /* after "--" */
-		if (!strncmp(a, name, len) && (a[len] == '=' || !a[len]))
+		if (!strncmp(a, name, len) && (a[len] == '=' || !a[len])) {
+			if (s->named_used)
+				s->named_used[i] = true;
 			return a[len] == '=' ? a + len + 1 : "";
+		}
 	}
 	return NULL;
 }
 
+void sema_getopt_unused(struct sctx *s)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	for (int i = 0; s->named_used && i < s->opts->nnamed; i++) {
+		const char *a = s->opts->named[i] + 2, *eq = strchr(a, '=');
+		if (s->named_used[i])
+			continue;
+		if (sb.len)
+			sb_puts(&sb, ", ");
+		sb_add(&sb, a, eq ? (size_t)(eq - a) : strlen(a));
+	}
+	if (sb.len)
+		diag_error(s->d, NULL, "Unexpected command line options: %s", sb.buf);
+	sb_free(&sb);
+}
+
 static bool parse_bool(const char *v, int64_t *out)
 {
-	if (!*v || !strcmp(v, "true") || !strcmp(v, "1")) {
+	if (!*v || !strcasecmp(v, "true") || !strcmp(v, "1")) {
 		*out = 1;
 		return true;
 	}
-	if (!strcmp(v, "false") || !strcmp(v, "0")) {
+	if (!strcasecmp(v, "false") || !strcmp(v, "0")) {
 		*out = 0;
 		return true;
 	}
@@ -66,7 +89,7 @@ const struct type *sema_getopt(struct sctx *s, struct node *n)
 		}
 		kind = INT;
 	}
-	const char *v = named_arg(s->opts, name->str);
+	const char *v = named_arg(s, name->str);
 	const char *sv = def && kind == STR ? def->str : "";
 	size_t slen = def && kind == STR ? def->len : 0;
 	if (v && kind == BOOL && !parse_bool(v, &iv)) {
@@ -74,7 +97,9 @@ const struct type *sema_getopt(struct sctx *s, struct node *n)
 			 name->str, v);
 		return type_none();
 	}
-	if (v && kind == INT) {
+	if (v && kind == INT && (iv == 0 || iv == 1) && parse_bool(v, &iv)) {
+		/* an integer flag with a 0 or 1 default also takes true/false */
+	} else if (v && kind == INT) {
 		char *end;
 		errno = 0;
 		long long x = strtoll(v, &end, 0);

@@ -185,20 +185,27 @@ void sema_loop(struct sctx *s, struct node *n)
 		loop_body(s, n->b);
 		break;
 	}
-	case N_UNROLL:
+	case N_UNROLL: {
+		/* errors point at `unroll (N)`, as bpftrace's do */
+		struct node head = *n->a;
+		head.loc.first_line = n->loc.first_line;
+		head.loc.first_column = n->loc.first_column;
+		if (head.loc.last_line == head.loc.first_line)
+			head.loc.last_column++; /* the ')' */
 		if (n->a->kind == N_POSITIONAL)
 			sema_positional(s, n->a);
 		if (n->a->kind != N_INT) {
 			sema_expr(s, n->a);
-			sema_err(s, n->a, "unroll count must be a constant integer");
+			sema_err(s, &head, "unroll count must be a constant integer");
 		} else if (n->a->ival > 100) {
-			sema_err(s, n->a, "unroll maximum value is 100");
+			sema_err(s, &head, "unroll maximum value is 100");
 		} else if (n->a->ival < 1) {
-			sema_err(s, n->a, "unroll minimum value is 1");
+			sema_err(s, &head, "unroll minimum value is 1");
 		}
 		n->id = n->a->kind == N_INT ? (int)n->a->ival : 0;
 		sema_block(s, n->b);
 		break;
+	}
 	case N_FOR_RANGE:
 		for_range(s, n);
 		break;
@@ -321,14 +328,21 @@ static const char *positional_text(struct sctx *s, int64_t idx)
 	return idx >= 1 && idx <= s->opts->npos ? s->opts->pos[idx - 1] : NULL;
 }
 
-static bool numeric(const char *text, int64_t *v)
+static bool numeric(const char *text, int64_t *v, bool *big)
 {
 	char *end;
 
+	*big = false;
 	if (!*text)
 		return false;
 	errno = 0;
 	*v = strtoll(text, &end, 0);
+	if (!*end && errno == ERANGE && text[0] != '-') {
+		/* 0xffffffffffffffff: an unsigned 64-bit value, as bpftrace reads it */
+		errno = 0;
+		*v = (int64_t)strtoull(text, &end, 0);
+		*big = true;
+	}
 	return !*end && !errno;
 }
 
@@ -336,10 +350,11 @@ void sema_positional(struct sctx *s, struct node *n)
 {
 	const char *text = positional_text(s, n->ival);
 	int64_t v = 0;
+	bool big = false;
 
 	if (n->ival < 0) {
 		v = s->opts->npos;
-	} else if (text && !numeric(text, &v)) {
+	} else if (text && !numeric(text, &v, &big)) {
 		n->kind = N_STRING;
 		n->str = text;
 		n->len = strlen(text);
@@ -348,6 +363,8 @@ void sema_positional(struct sctx *s, struct node *n)
 	/* An unset parameter reads as 0, as in bpftrace. */
 	n->kind = N_INT;
 	n->ival = v;
+	if (big)
+		n->flags |= AST_UNSIGNED_LIT;
 	n->str = NULL;
 }
 
@@ -364,6 +381,21 @@ void sema_positional_str(struct sctx *s, struct node *call)
 	call->str = text ? text : "";
 	call->len = strlen(call->str);
 	call->a = NULL;
+}
+
+/*
+ * A function's positional arguments are literals before the function looks
+ * at them: lhist(x, $1, $2, $3), strncmp(a, b, $1), kaddr(str($1)).
+ */
+void sema_positional_args(struct sctx *s, struct node *call)
+{
+	for (struct node *a = call->a; a; a = a->next) {
+		if (a->kind == N_POSITIONAL)
+			sema_positional(s, a);
+		else if (a->kind == N_CALL && !strcmp(a->str, "str") && a->a &&
+			 a->a->kind == N_POSITIONAL && !a->a->next)
+			sema_positional_str(s, a);
+	}
 }
 
 char *sema_attach_subst(struct sctx *s, struct node *ap)

@@ -20,6 +20,8 @@ const struct type *sema_norm(const struct type *t)
 {
 	if (!t)
 		return t;
+	if (t->kind == T_INT && t->name)
+		return t; /* an enum, already 8 bytes */
 	if (t->kind == T_INT)
 		return type_int(8, t->is_signed);
 	if (t->kind == T_PTR)
@@ -51,8 +53,11 @@ const struct type *sema_unify(const struct type *a, const struct type *b)
 		return NULL;
 	switch (a->kind) {
 	case T_INT:
+		if (a->name || b->name) /* an enum meets another type: a plain number */
+			return type_int(a->size >= b->size ? a->size : b->size, a->is_signed);
 		return a->size >= b->size ? a : b;
 	case T_STRING:
+	case T_BUFFER: /* the longer one; the length field says what is used */
 		return a->size >= b->size ? a : b;
 	case T_TUPLE: {
 		if (a->nfields != b->nfields)

@@ -414,6 +414,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 	switch (n->kind) {
 	case N_INT:
 		t = n->flags & AST_UNSIGNED_LIT ? type_int(8, false) : type_int(8, true);
+		if (n->type && n->type->kind == T_INT && n->type->name)
+			t = n->type; /* an enumerator */
 		break;
 	case N_STRING:
 		t = type_string((unsigned)n->len + 1);
@@ -467,6 +469,7 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			sema_positional_str(s, n);
 			return sema_expr(s, n);
 		}
+		sema_positional_args(s, n);
 		t = sema_call(s, n, false);
 		break;
 	case N_BINOP:
@@ -586,6 +589,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 				t = type_int_named(ty->str);
 			if (!strcmp(ty->str, "bool"))
 				t = type_bool();
+			if (type_enum_find(ty->str))
+				t = type_enum_find(ty->str); /* (enum NAME)x */
 		}
 		if (t->kind == T_NONE) {
 			t = sema_cast_c(s, n, a);
@@ -595,6 +600,8 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			t = sema_cast_c(s, n, a); /* the bytes of an int array */
 			break;
 		}
+		if (is_known(a) && a->kind == T_STRING && t->kind == T_BOOL)
+			break; /* true when not empty */
 		if (is_known(a) && !is_int(a)) {
 			sema_err(s, n, "Cannot cast from %s to %s", type_str(a), type_str(t));
 			t = type_none();
@@ -667,7 +674,7 @@ static void assign(struct sctx *s, struct node *n)
 	case N_VAR: {
 		struct sema_var *v = var_find(s, lv->str);
 		if (!v) {
-			v = var_new(s, lv->str, r->kind == T_INT ? type_int(8, r->is_signed) : r);
+			v = var_new(s, lv->str, r->kind == T_INT ? sema_norm(r) : r);
 		} else if (v->typed) {
 			if (!sema_unify(sema_norm(v->type), sema_norm(r)) &&
 			    !(is_int(v->type) && is_int(r))) {
@@ -707,7 +714,7 @@ static void assign(struct sctx *s, struct node *n)
 				v->type = u;
 			}
 		} else {
-			v->type = r->kind == T_INT ? type_int(8, r->is_signed) : r;
+			v->type = r->kind == T_INT ? sema_norm(r) : r;
 		}
 		v->unset = false;
 		lv->sema = v;
@@ -836,6 +843,9 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	int index = 0;
 	const char *trailer = getenv("BPFTRACE_STR_TRUNC_TRAILER");
 
+	if (opts && opts->nnamed > 0)
+		s.named_used = xcalloc((size_t)opts->nnamed, sizeof(*s.named_used));
+
 	prog->str_trunc_trailer = arena_strdup(&prog->arena, trailer ? trailer : "..");
 	sema_config_env(&s);
 	sema_script_cond(&s);
@@ -896,7 +906,9 @@ int sema_run(struct ast *ast, struct diag *d, struct program *prog, struct sema_
 	}
 	sema_map_finish(prog);
 	sema_toplevel_finish(&s);
+	sema_getopt_unused(&s);
 out:
+	free(s.named_used);
 	vec_free(&s.defines);
 	vec_free(&s.macros);
 	vec_free(&s.fns);

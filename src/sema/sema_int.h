@@ -38,7 +38,8 @@ struct sctx {
 	int stack_mode;	     /* config stack_mode: enum stack_mode + 1, 0 if not set */
 	struct vec includes; /* active N_INCLUDE, read lazily (hdrmacro.c) */
 	struct hdr *hdr;
-	size_t hdr_read; /* includes read so far */
+	size_t hdr_read;  /* includes read so far */
+	bool *named_used; /* getopt.c: which named program arguments a getopt() read */
 };
 
 void sema_err(struct sctx *s, const struct node *n, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -70,6 +71,8 @@ const struct type *sema_args_ptr(struct sctx *s, const struct arg_field *f);
 const struct type *sema_uaddr(struct sctx *s, struct node *n);
 /* getopt.c */
 const struct type *sema_getopt(struct sctx *s, struct node *n);
+/* An error naming the named program arguments no getopt() read. */
+void sema_getopt_unused(struct sctx *s);
 
 const struct type *sema_expr(struct sctx *s, struct node *n);
 void sema_stmt(struct sctx *s, struct node *n);
@@ -96,6 +99,7 @@ const struct type *sema_if_value(struct sctx *s, struct node *n);
 void sema_positional(struct sctx *s, struct node *n);
 /* str($N): the argument's text as a string literal. */
 void sema_positional_str(struct sctx *s, struct node *call);
+void sema_positional_args(struct sctx *s, struct node *call);
 /* The attach point text with $N and $# replaced (xmalloc'd), or NULL after an error. */
 char *sema_attach_subst(struct sctx *s, struct node *ap);
 /* Top-level definitions (toplevel.c). */

@@ -49,6 +49,7 @@ bool sema_define_expand(struct sctx *s, struct node *ident)
 		*ident = *v;
 		ident->next = next;
 		ident->loc = loc;
+		ident->type = d->a->type; /* an enumerator keeps its enum (sema N_INT) */
 		return true;
 	}
 	return false;
