@@ -119,6 +119,21 @@ static int fe_expand(const struct provider *p, char **parts, int nparts, struct 
 				  func);
 		return -1;
 	}
+	/* libbpf would find vmlinux's function first (checked at attach for wildcards). */
+	bool in_module = false;
+
+	for (size_t i = before; i < out->n && !strchr(func, '*'); i++)
+		in_module |= strchr(((struct attach_target *)out->v[i])->target, ':') != NULL;
+	if (in_module && btf__find_by_name_kind(probe_vmlinux_btf(err), func, BTF_KIND_FUNC) > 0) {
+		sb_printf(err,
+			  "%s:%s:%s: vmlinux has a function of the same name, and attaching to a "
+			  "module's function of that name is not supported yet",
+			  p->name, module ? module : "*", func);
+		for (size_t i = before; i < out->n; i++)
+			provider_target_free(out->v[i]);
+		out->n = before;
+		return -1;
+	}
 	/* One program per function (fentry/FUNC): sorted, like bpftrace lists them. */
 	provider_targets_sort(out, before);
 	/* A static function of several files has several BTF entries: one probe. */

@@ -95,7 +95,8 @@ int modbtf_modules(const char *pattern, struct vec *names)
 		vec_push(names, xstrdup(de->d_name));
 	}
 	closedir(d);
-	qsort(names->v + before, names->n - before, sizeof(*names->v), name_cmp);
+	if (names->n > before + 1)
+		qsort(names->v + before, names->n - before, sizeof(*names->v), name_cmp);
 	return (int)(names->n - before);
 }
 

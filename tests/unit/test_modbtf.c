@@ -46,6 +46,7 @@ static bool write_module(const char *path, struct btf *base)
 	btf__add_func_param(m, "filp", ptr);
 	btf__add_func_param(m, "count", int_id);
 	btf__add_func(m, "sonde_mod_read", BTF_FUNC_GLOBAL, proto);
+	btf__add_func(m, "vfs_read", BTF_FUNC_STATIC, proto); /* vmlinux has one too */
 	voidp = btf__add_ptr(m, 0);
 	tproto = btf__add_func_proto(m, 0);
 	btf__add_func_param(m, "__data", voidp);
@@ -149,8 +150,15 @@ int main(void)
 	CHECK(expand("fentry", "vmlinux", "sonde_mod_read", &out, &err) == -1);
 	CHECK(!strcmp(err.buf,
 		      "could not find kernel function 'sonde_mod_read' in the kernel BTF"));
+	CHECK(expand("fentry", "sondemod", "sonde_nope", &out, &err) == -1);
+	CHECK(!strcmp(err.buf,
+		      "could not find function 'sonde_nope' in the BTF of module sondemod"));
+	/* libbpf 1.1 would attach to vmlinux's vfs_read: refused. */
 	CHECK(expand("fentry", "sondemod", "vfs_read", &out, &err) == -1);
-	CHECK(!strcmp(err.buf, "could not find function 'vfs_read' in the BTF of module sondemod"));
+	CHECK(!strcmp(err.buf, "fentry:sondemod:vfs_read: vmlinux has a function of the same name, "
+			       "and attaching to a module's function of that name is not supported "
+			       "yet"));
+	CHECK(out.n == 0);
 	CHECK(expand("fentry", "nomod", "f", &out, &err) == -1);
 	CHECK(strstr(err.buf, "module nomod is not loaded or has no BTF"));
 	CHECK(expand("fentry", "vmlinux", "vfs_read", &out, &err) == 1);
