@@ -17,6 +17,7 @@
 #include <bpf/btf.h>
 
 #include "probes/btf_args.h"
+#include "probes/modbtf.h"
 #include "probes/provider.h"
 #include "prog/prog.h"
 
@@ -99,20 +100,17 @@ static bool kprobes_available(void)
 	return ok;
 }
 
-/* fentry/fexit: every function of the kernel BTF ([vmlinux:]FUNC). */
-static void list_btf_funcs(const struct provider *p, char **rest, int nrest, const char *filter,
-			   bool verbose, FILE *out)
+/* fentry/fexit: the functions of btf, module's own types only (MODULE:FUNC). */
+static void list_btf_module_funcs(const struct provider *p, const struct btf *btf,
+				  const char *module, const char *func, const char *filter,
+				  bool verbose, FILE *out)
 {
-	const char *func = nrest ? rest[nrest - 1] : "*";
 	struct strbuf err;
-	struct btf *btf;
 	struct vec names = {0};
+	bool vmlinux = !strcmp(module, "vmlinux");
 
-	if (nrest == 2 && !util_wildcard_match(rest[0], "vmlinux"))
-		return;
 	sb_init(&err);
-	btf = probe_vmlinux_btf(&err);
-	for (uint32_t id = 1; btf && id < btf__type_cnt(btf); id++) {
+	for (uint32_t id = modbtf_first_id(btf); id < btf__type_cnt(btf); id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name = btf_is_func(t) ? btf__name_by_offset(btf, t->name_off) : NULL;
 
@@ -122,24 +120,54 @@ static void list_btf_funcs(const struct provider *p, char **rest, int nrest, con
 	if (names.n > 1)
 		qsort(names.v, names.n, sizeof(void *), name_cmp);
 	for (size_t i = 0; i < names.n; i++) {
-		char *full = xasprintf("%s:vmlinux:%s", p->name, (char *)names.v[i]);
+		char *full = xasprintf("%s:%s:%s", p->name, module, (char *)names.v[i]);
+		char *target = vmlinux ? xstrdup(names.v[i])
+				       : xasprintf("%s:%s", module, (char *)names.v[i]);
 		struct vec fields = {0};
 
 		if ((i && !strcmp(names.v[i], names.v[i - 1])) ||
 		    (filter && !util_wildcard_match(filter, full))) {
 			free(full);
+			free(target);
 			continue;
 		}
 		fprintf(out, "%s\n", full);
-		if (verbose && btf_func_fields(names.v[i], 0, &fields, &err) > 0)
+		if (verbose && btf_func_fields(target, 0, &fields, &err) > 0)
 			for (size_t j = 0; j < fields.n; j++)
 				print_field(fields.v[j], out);
 		for (size_t j = 0; j < fields.n; j++)
 			provider_field_free(fields.v[j]);
 		vec_free(&fields);
 		free(full);
+		free(target);
 	}
 	vec_free(&names);
+	sb_free(&err);
+}
+
+/* fentry/fexit: every function of the kernel BTF and the modules' ([MODULE:]FUNC). */
+static void list_btf_funcs(const struct provider *p, char **rest, int nrest, const char *filter,
+			   bool verbose, FILE *out)
+{
+	const char *func = nrest ? rest[nrest - 1] : "*";
+	const char *module = nrest == 2 ? rest[0] : "*";
+	struct strbuf err;
+	struct btf *btf;
+	struct vec mods = {0};
+
+	sb_init(&err);
+	btf = util_wildcard_match(module, "vmlinux") ? probe_vmlinux_btf(&err) : NULL;
+	if (btf)
+		list_btf_module_funcs(p, btf, "vmlinux", func, filter, verbose, out);
+	modbtf_modules(module, &mods);
+	for (size_t i = 0; i < mods.n; i++) {
+		sb_reset(&err);
+		btf = modbtf_get(mods.v[i], &err);
+		if (btf)
+			list_btf_module_funcs(p, btf, mods.v[i], func, filter, verbose, out);
+		free(mods.v[i]);
+	}
+	vec_free(&mods);
 	sb_free(&err);
 }
 

@@ -7,6 +7,13 @@
  * each function of a wildcard or list a program of its own. Args are typed from the function's BTF
  * prototype (args.NAME, one u64 slot each); fexit's retval is the slot
  * after them.
+ *
+ * fentry:MODULE:FUNC reads the module's BTF (modbtf.c); fentry:*:FUNC and a
+ * wildcard FUNC without a module search vmlinux and every module with
+ * BTF, a plain FUNC searches the modules only when vmlinux lacks it. A
+ * module's target is "MODULE:FUNC"; its section still names FUNC alone,
+ * since libbpf 1.1 takes no module there: it looks in vmlinux first, then
+ * in the modules, so a module function that vmlinux also has is refused.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,34 +24,20 @@
 
 #include "prog/prog.h"
 #include "probes/btf_args.h"
+#include "probes/modbtf.h"
 #include "probes/provider.h"
 
-static int fe_expand(const struct provider *p, char **parts, int nparts, struct vec *out,
-		     struct strbuf *err)
+/* The functions of btf (module's own types only) matching func. */
+static void fe_find(const struct provider *p, const struct btf *btf, const char *module,
+		    const char *func, struct vec *out)
 {
-	const char *func = parts[nparts - 1];
-	struct btf *btf;
-	size_t before = out->n;
-	uint32_t n;
+	uint32_t n = btf__type_cnt(btf);
+	bool vmlinux = !strcmp(module, "vmlinux");
 
-	if (nparts != 1 && nparts != 2) {
-		sb_printf(err, "%s probe type requires 1 or 2 arguments: %s:[vmlinux:]FUNCTION",
-			  p->name, p->name);
-		return -1;
-	}
-	if (nparts == 2 && !util_wildcard_match(parts[0], "vmlinux")) {
-		sb_printf(err, "%s probes on module %s are not supported yet, only vmlinux",
-			  p->name, parts[0]);
-		return -1;
-	}
-	btf = probe_vmlinux_btf(err);
-	if (!btf)
-		return -1;
-	n = btf__type_cnt(btf);
-	for (uint32_t id = 1; id < n; id++) {
+	for (uint32_t id = modbtf_first_id(btf); id < n; id++) {
 		const struct btf_type *bt = btf__type_by_id(btf, id);
 		const char *name;
-		char *full;
+		char *full, *target;
 		struct attach_target *t;
 		const struct btf_type *proto;
 
@@ -53,9 +46,11 @@ static int fe_expand(const struct provider *p, char **parts, int nparts, struct 
 		name = btf__name_by_offset(btf, bt->name_off);
 		if (!name || !util_wildcard_match(func, name))
 			continue;
-		full = xasprintf("%s:vmlinux:%s", p->name, name);
-		t = provider_target_new(p, full, name);
+		full = xasprintf("%s:%s:%s", p->name, module, name);
+		target = vmlinux ? xstrdup(name) : xasprintf("%s:%s", module, name);
+		t = provider_target_new(p, full, target);
 		free(full);
+		free(target);
 		t->func = xstrdup(name);
 		/* fexit: retval follows the arguments' slots, one per parameter. */
 		proto = btf__type_by_id(btf, bt->type);
@@ -63,8 +58,80 @@ static int fe_expand(const struct provider *p, char **parts, int nparts, struct 
 			t->offset = 8 * (uint64_t)btf_vlen(proto);
 		vec_push(out, t);
 	}
+}
+
+/* The modules (with BTF) matching pattern, each searched for func. */
+static int fe_find_modules(const struct provider *p, const char *pattern, const char *func,
+			   struct vec *out, struct strbuf *err)
+{
+	struct vec mods = {0};
+	int rc = 0;
+
+	modbtf_modules(pattern, &mods);
+	for (size_t i = 0; i < mods.n && !rc; i++) {
+		struct btf *btf = modbtf_get(mods.v[i], err);
+
+		if (btf)
+			fe_find(p, btf, mods.v[i], func, out);
+		else
+			rc = -1;
+	}
+	for (size_t i = 0; i < mods.n; i++)
+		free(mods.v[i]);
+	vec_free(&mods);
+	return rc;
+}
+
+static int fe_expand(const struct provider *p, char **parts, int nparts, struct vec *out,
+		     struct strbuf *err)
+{
+	const char *func = parts[nparts - 1];
+	const char *module = nparts == 2 ? parts[0] : NULL;
+	struct btf *btf;
+	size_t before = out->n;
+
+	if (nparts != 1 && nparts != 2) {
+		sb_printf(err, "%s probe type requires 1 or 2 arguments: %s:[MODULE:]FUNCTION",
+			  p->name, p->name);
+		return -1;
+	}
+	if (module && !strchr(module, '*')) {
+		btf = modbtf_get(module, err);
+		if (!btf)
+			return -1;
+		fe_find(p, btf, module, func, out);
+	} else {
+		btf = probe_vmlinux_btf(err);
+		if (!btf)
+			return -1;
+		if (!module || util_wildcard_match(module, "vmlinux"))
+			fe_find(p, btf, "vmlinux", func, out);
+		if ((module || strchr(func, '*') || out->n == before) &&
+		    fe_find_modules(p, module ? module : "*", func, out, err))
+			return -1;
+	}
 	if (out->n == before) {
-		sb_printf(err, "could not find kernel function '%s' in the kernel BTF", func);
+		if (module && strcmp(module, "vmlinux"))
+			sb_printf(err, "could not find function '%s' in the BTF of module %s", func,
+				  module);
+		else
+			sb_printf(err, "could not find kernel function '%s' in the kernel BTF",
+				  func);
+		return -1;
+	}
+	/* libbpf would find vmlinux's function first (checked at attach for wildcards). */
+	bool in_module = false;
+
+	for (size_t i = before; i < out->n && !strchr(func, '*'); i++)
+		in_module |= strchr(((struct attach_target *)out->v[i])->target, ':') != NULL;
+	if (in_module && btf__find_by_name_kind(probe_vmlinux_btf(err), func, BTF_KIND_FUNC) > 0) {
+		sb_printf(err,
+			  "%s:%s:%s: vmlinux has a function of the same name, and attaching to a "
+			  "module's function of that name is not supported yet",
+			  p->name, module ? module : "*", func);
+		for (size_t i = before; i < out->n; i++)
+			provider_target_free(out->v[i]);
+		out->n = before;
 		return -1;
 	}
 	/* One program per function (fentry/FUNC): sorted, like bpftrace lists them. */
@@ -90,8 +157,19 @@ static int fe_fields(const struct attach_target *t, struct vec *out, struct strb
 static int fe_attach(struct bpf_program *prog, const struct attach_target *t, struct vec *links,
 		     struct strbuf *err)
 {
-	struct bpf_link *link = bpf_program__attach_trace(prog);
+	struct bpf_link *link;
+	struct btf *vmlinux;
 
+	/* libbpf found FUNC's BTF id in vmlinux first: not the module's. */
+	if (strchr(t->target, ':') && (vmlinux = probe_vmlinux_btf(err)) &&
+	    btf__find_by_name_kind(vmlinux, t->func, BTF_KIND_FUNC) > 0) {
+		sb_printf(err,
+			  "%s: vmlinux has a function of the same name, and attaching to a "
+			  "module's function of that name is not supported yet",
+			  t->name);
+		return -1;
+	}
+	link = bpf_program__attach_trace(prog);
 	if (!link) {
 		int e = errno;
 
@@ -113,7 +191,7 @@ static void fe_prepare(struct prog_desc *pd, struct program *p)
 	struct attach_target *t = pd->targets.n ? pd->targets.v[0] : NULL;
 
 	if (t)
-		pd->section = arena_printf(&p->arena, "%s/%s", pd->prov->section, t->target);
+		pd->section = arena_printf(&p->arena, "%s/%s", pd->prov->section, t->func);
 	for (size_t i = 0; i < pd->targets.n; i++) {
 		t = pd->targets.v[i];
 		t->cookie |= (uint64_t)prog_probe_name(p, t->func) << 32;

@@ -23,6 +23,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "prog/prog.h"
 #include "probes/multi.h"
 #include "probes/uprobe.h"
 
@@ -170,6 +171,22 @@ bool multi_uprobe_kernel(bool pid_filter)
 	return known && (!pid_filter || by_process);
 }
 
+int multi_uprobe_load_type(const struct prog_desc *pd)
+{
+	bool shared = false;
+
+	/* Targets come sorted by name, so a binary's are next to each other. */
+	for (size_t i = 1; i < pd->targets.n && !shared; i++) {
+		const struct attach_target *a = pd->targets.v[i - 1], *b = pd->targets.v[i];
+
+		shared = !strcmp(a->target, b->target);
+	}
+	if (!shared || !multi_mode(false))
+		return 0;
+	return multi_mode(false) > 0 || multi_uprobe_kernel(provider_pid > 0) ? MULTI_UPROBE_ATTACH
+									      : 0;
+}
+
 bool multi_kprobe_kernel(void)
 {
 	static int known = -1;
@@ -207,12 +224,14 @@ static int umulti_culprit(struct umulti_attr a)
 {
 	const uint64_t *offs = (const uint64_t *)(uintptr_t)a.offsets;
 	const uint64_t *cookies = (const uint64_t *)(uintptr_t)a.cookies;
+	const uint64_t *refs = (const uint64_t *)(uintptr_t)a.ref_ctr_offsets;
 	uint32_t lo = 0, n = a.cnt;
 	int fd;
 
 	while (n > 1) {
 		a.offsets = (uint64_t)(uintptr_t)(offs + lo);
 		a.cookies = (uint64_t)(uintptr_t)(cookies + lo);
+		a.ref_ctr_offsets = refs ? (uint64_t)(uintptr_t)(refs + lo) : 0;
 		a.cnt = n / 2;
 		fd = umulti_create(&a);
 		if (fd >= 0) {
@@ -225,6 +244,7 @@ static int umulti_culprit(struct umulti_attr a)
 	}
 	a.offsets = (uint64_t)(uintptr_t)(offs + lo);
 	a.cookies = (uint64_t)(uintptr_t)(cookies + lo);
+	a.ref_ctr_offsets = refs ? (uint64_t)(uintptr_t)(refs + lo) : 0;
 	a.cnt = 1;
 	fd = umulti_create(&a);
 	if (fd >= 0) {
@@ -238,7 +258,8 @@ int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *
 			 bool ret, int pid, struct vec *links, struct strbuf *err)
 {
 	uint64_t *offs = xcalloc(n, sizeof(*offs)), *cookies = xcalloc(n, sizeof(*cookies));
-	size_t *idx = xcalloc(n, sizeof(*idx)); /* offs[k] is targets[idx[k]] */
+	uint64_t *refs = xcalloc(n, sizeof(*refs)); /* usdt semaphores (the kernel's ref_ctr) */
+	size_t *idx = xcalloc(n, sizeof(*idx));	    /* offs[k] is targets[idx[k]] */
 	bool *done = xcalloc(n, sizeof(*done));
 	size_t before = links->n;
 	int rc = 0;
@@ -247,6 +268,7 @@ int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *
 	for (size_t i = 0; i < n && !rc; i++) {
 		const char *path = targets[i]->target;
 		uint32_t cnt = 0;
+		bool any_ref = false;
 
 		if (done[i])
 			continue;
@@ -256,6 +278,8 @@ int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *
 			done[j] = true;
 			idx[cnt] = j;
 			offs[cnt] = targets[j]->offset;
+			refs[cnt] = targets[j]->ref_ctr_off;
+			any_ref |= refs[cnt] != 0;
 			cookies[cnt++] = targets[j]->cookie;
 		}
 		struct umulti_attr a = {
@@ -264,6 +288,7 @@ int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *
 			.path = (uint64_t)(uintptr_t)path,
 			.offsets = (uint64_t)(uintptr_t)offs,
 			.cookies = (uint64_t)(uintptr_t)cookies,
+			.ref_ctr_offsets = any_ref ? (uint64_t)(uintptr_t)refs : 0,
 			.cnt = cnt,
 			.flags = ret ? MULTI_UPROBE_RETURN : 0,
 			.pid = pid > 0 ? (uint32_t)pid : 0,
@@ -293,6 +318,7 @@ int multi_attach_uprobes(struct bpf_program *prog, struct attach_target *const *
 	}
 	free(offs);
 	free(cookies);
+	free(refs);
 	free(idx);
 	free(done);
 	return rc ? -1 : (int)n;

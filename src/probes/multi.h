@@ -22,10 +22,16 @@ int multi_no_feature(const char *list);
  */
 bool multi_uprobe_kernel(bool pid_filter);
 bool multi_kprobe_kernel(void);
+/*
+ * load_attach_type for uprobes and usdt: MULTI_UPROBE_ATTACH when a binary
+ * has more than one of pd's targets and multi links are on and available.
+ */
+int multi_uprobe_load_type(const struct prog_desc *pd);
 
 /*
  * Attach prog at the n targets with one uprobe_multi link per binary
- * (targets[i]->target), cookies as the per-target path sets them; ret:
+ * (targets[i]->target), cookies and usdt semaphores (ref_ctr_off) as the
+ * per-target path sets them; ret:
  * uretprobes; pid > 0: only in that process. Returns n, or -1 + err with
  * nothing left attached.
  */

@@ -2,7 +2,10 @@
 /*
  * rawtracepoint[:module]:event. The kernel describes every tracepoint in
  * its BTF as a `btf_trace_EVENT` typedef, so expansion reads vmlinux BTF,
- * but only when such a probe is used. Only vmlinux tracepoints for now.
+ * but only when such a probe is used; a module's tracepoints are in its
+ * own BTF (modbtf.c), read when the module is named, matched by a module
+ * wildcard, or when vmlinux has no such event. The kernel finds a
+ * module's tracepoint by its name alone; a module target is "MODULE:event".
  *
  * libbpf 1.1 cannot pass a BPF cookie to a raw tracepoint link, so every
  * target of a raw tracepoint program sees cookie 0.
@@ -18,6 +21,7 @@
 #include "probes/provider.h"
 #include "sema/sema.h"
 #include "probes/btf_args.h"
+#include "probes/modbtf.h"
 
 #define BTF_TRACE_PREFIX "btf_trace_"
 
@@ -40,9 +44,64 @@ static void rt_add(const struct provider *p, const char *module, const char *eve
 {
 	char *name = module ? xasprintf("%s:%s:%s", p->name, module, event)
 			    : xasprintf("%s:%s", p->name, event);
+	char *target = module && strcmp(module, "vmlinux") ? xasprintf("%s:%s", module, event)
+							   : xstrdup(event);
 
-	vec_push(out, provider_target_new(p, name, event));
+	vec_push(out, provider_target_new(p, name, target));
 	free(name);
+	free(target);
+}
+
+/* The events of btf (module: its name, NULL for vmlinux unnamed) matching event. */
+static void rt_find(const struct provider *p, const struct btf *btf, const char *module,
+		    const char *event, struct vec *out)
+{
+	if (!strchr(event, '*')) {
+		char *tname = xasprintf(BTF_TRACE_PREFIX "%s", event);
+		int id = btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF);
+
+		if (id > 0 && (uint32_t)id >= modbtf_first_id(btf))
+			rt_add(p, module, event, out);
+		free(tname);
+		return;
+	}
+	uint32_t n = btf__type_cnt(btf);
+
+	for (uint32_t id = modbtf_first_id(btf); id < n; id++) {
+		const struct btf_type *bt = btf__type_by_id(btf, id);
+		const char *tname;
+
+		if (!btf_is_typedef(bt))
+			continue;
+		tname = btf__name_by_offset(btf, bt->name_off);
+		if (!tname || strncmp(tname, BTF_TRACE_PREFIX, strlen(BTF_TRACE_PREFIX)))
+			continue;
+		tname += strlen(BTF_TRACE_PREFIX);
+		if (util_wildcard_match(event, tname))
+			rt_add(p, module, tname, out);
+	}
+}
+
+/* The modules (with BTF) matching pattern, each searched for event. */
+static int rt_find_modules(const struct provider *p, const char *pattern, const char *event,
+			   struct vec *out, struct strbuf *err)
+{
+	struct vec mods = {0};
+	int rc = 0;
+
+	modbtf_modules(pattern, &mods);
+	for (size_t i = 0; i < mods.n && !rc; i++) {
+		struct btf *btf = modbtf_get(mods.v[i], err);
+
+		if (btf)
+			rt_find(p, btf, mods.v[i], event, out);
+		else
+			rc = -1;
+	}
+	for (size_t i = 0; i < mods.n; i++)
+		free(mods.v[i]);
+	vec_free(&mods);
+	return rc;
 }
 
 static int rt_expand(const struct provider *p, char **parts, int nparts, struct vec *out,
@@ -57,13 +116,6 @@ static int rt_expand(const struct provider *p, char **parts, int nparts, struct 
 	} else if (nparts == 2) {
 		module = parts[0];
 		event = parts[1];
-		if (!util_wildcard_match(module, "vmlinux")) {
-			sb_printf(err,
-				  "raw tracepoints of module %s are not supported, only vmlinux",
-				  module);
-			return -1;
-		}
-		module = "vmlinux";
 	} else {
 		sb_printf(err, "%s probe type requires 1 or 2 arguments", p->name);
 		return -1;
@@ -72,35 +124,28 @@ static int rt_expand(const struct provider *p, char **parts, int nparts, struct 
 		sb_printf(err, "raw tracepoint not found: %s", event);
 		return -1;
 	}
-	btf = probe_vmlinux_btf(err);
-	if (!btf)
-		return -1;
-
-	if (!strchr(event, '*')) {
-		char *tname = xasprintf(BTF_TRACE_PREFIX "%s", event);
-
-		if (btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF) > 0)
-			rt_add(p, module, event, out);
-		free(tname);
+	if (module && !strchr(module, '*')) {
+		/* One module named: vmlinux or a module's own BTF. */
+		btf = modbtf_get(module, err);
+		if (!btf)
+			return -1;
+		rt_find(p, btf, module, event, out);
 	} else {
-		uint32_t n = btf__type_cnt(btf);
-
-		for (uint32_t id = 1; id < n; id++) {
-			const struct btf_type *bt = btf__type_by_id(btf, id);
-			const char *tname;
-
-			if (!btf_is_typedef(bt))
-				continue;
-			tname = btf__name_by_offset(btf, bt->name_off);
-			if (!tname || strncmp(tname, BTF_TRACE_PREFIX, strlen(BTF_TRACE_PREFIX)))
-				continue;
-			tname += strlen(BTF_TRACE_PREFIX);
-			if (util_wildcard_match(event, tname))
-				rt_add(p, module, tname, out);
-		}
+		btf = probe_vmlinux_btf(err);
+		if (!btf)
+			return -1;
+		if (!module || util_wildcard_match(module, "vmlinux"))
+			rt_find(p, btf, module ? "vmlinux" : NULL, event, out);
+		/* Modules: when a wildcard names them, or vmlinux has no such event. */
+		if ((module || out->n == start) &&
+		    rt_find_modules(p, module ? module : "*", event, out, err))
+			return -1;
 	}
 	if (out->n == start) {
-		sb_printf(err, "raw tracepoint not found: %s", event);
+		if (module && strcmp(module, "vmlinux"))
+			sb_printf(err, "raw tracepoint not found: %s:%s", module, event);
+		else
+			sb_printf(err, "raw tracepoint not found: %s", event);
 		return -1;
 	}
 	provider_targets_sort(out, start);
@@ -160,7 +205,11 @@ static void type_text(const struct btf *btf, uint32_t id, struct strbuf *sb, int
  */
 static int rt_fields(const struct attach_target *t, struct vec *out, struct strbuf *err)
 {
-	char *fname = xasprintf("__bpf_trace_%s", t->target);
+	const char *event = strchr(t->target, ':');
+	/* A module's: "MODULE:__bpf_trace_EVENT" */
+	char *fname = event ? xasprintf("%.*s:__bpf_trace_%s", (int)(event - t->target), t->target,
+					event + 1)
+			    : xasprintf("__bpf_trace_%s", t->target);
 	int n = btf_func_fields(fname, 1, out, err);
 
 	if (n < 0) {
@@ -208,7 +257,7 @@ static struct arg_field *slot_field(const struct btf *btf, uint32_t id, const ch
 
 int btf_func_fields(const char *func, int skip, struct vec *out, struct strbuf *err)
 {
-	struct btf *btf = probe_vmlinux_btf(err);
+	struct btf *btf = modbtf_of_target(&func, err);
 	const struct btf_type *fn, *proto;
 	const struct btf_param *params;
 	int id, added = 0;
@@ -244,7 +293,7 @@ struct arg_field *btf_func_ret(const char *func)
 	int id;
 
 	sb_init(&err);
-	btf = probe_vmlinux_btf(&err);
+	btf = modbtf_of_target(&func, &err);
 	sb_free(&err);
 	id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
 	fn = id > 0 ? btf__type_by_id(btf, id) : NULL;
@@ -257,7 +306,9 @@ struct arg_field *btf_func_ret(const char *func)
 static int rt_attach(struct bpf_program *prog, const struct attach_target *t, struct vec *links,
 		     struct strbuf *err)
 {
-	struct bpf_link *link = bpf_program__attach_raw_tracepoint(prog, t->target);
+	const char *event = strchr(t->target, ':'); /* a module's: the kernel knows the name */
+	struct bpf_link *link =
+		bpf_program__attach_raw_tracepoint(prog, event ? event + 1 : t->target);
 
 	if (!link) {
 		sb_printf(err, "cannot attach to %s: %s", t->name, strerror(errno));

@@ -528,17 +528,7 @@ static int up_attach(struct bpf_program *prog, const struct attach_target *t, st
  */
 static int up_load_attach_type(const struct prog_desc *pd)
 {
-	bool shared = false;
-
-	for (size_t i = 1; i < pd->targets.n && !shared; i++) {
-		const struct attach_target *a = pd->targets.v[i - 1], *b = pd->targets.v[i];
-
-		shared = !strcmp(a->target, b->target);
-	}
-	if (!shared || !multi_mode(false))
-		return 0;
-	return multi_mode(false) > 0 || multi_uprobe_kernel(provider_pid > 0) ? MULTI_UPROBE_ATTACH
-									      : 0;
+	return multi_uprobe_load_type(pd);
 }
 
 static int up_attach_many(struct bpf_program *prog, struct attach_target *const *targets, size_t n,

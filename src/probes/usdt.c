@@ -10,6 +10,10 @@
  *
  * The cookie's low half is the probe name index; its high half numbers the
  * distinct argument specs of the program's targets, for codegen.
+ *
+ * When a binary holds several sites of a program (a probe inlined at many
+ * call sites, usdt:BIN:*), they attach with one uprobe_multi link
+ * (multi.c), each offset with its own cookie and semaphore offset.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +26,7 @@
 #include <bpf/libbpf.h>
 
 #include "prog/prog.h"
+#include "probes/multi.h"
 #include "probes/provider.h"
 #include "probes/uprobe.h"
 #include "prog/usdt.h"
@@ -344,6 +349,14 @@ static int usdt_attach(struct bpf_program *prog, const struct attach_target *t, 
 	return 0;
 }
 
+static int usdt_attach_many(struct bpf_program *prog, struct attach_target *const *targets,
+			    size_t n, struct vec *links, struct strbuf *err)
+{
+	if (!n || bpf_program__expected_attach_type(prog) != MULTI_UPROBE_ATTACH)
+		return 0;
+	return multi_attach_uprobes(prog, targets, n, false, provider_pid, links, err);
+}
+
 /* Number the distinct argument specs: codegen switches on that number. */
 static void usdt_prepare(struct prog_desc *pd, struct program *p)
 {
@@ -376,5 +389,7 @@ const struct provider provider_usdt = {
 	.expand = usdt_expand,
 	.fields = usdt_fields,
 	.attach = usdt_attach,
+	.load_attach_type = multi_uprobe_load_type,
+	.attach_many = usdt_attach_many,
 	.prepare = usdt_prepare,
 };

@@ -393,7 +393,7 @@ const struct type *sema_fexit_retval(struct sctx *s)
 	    pd->prov->ctx_regs != PROVIDER_REGS_RETVAL || !pd->targets.n)
 		return NULL;
 	t = pd->targets.v[0];
-	f = t->func ? btf_func_ret(t->func) : NULL;
+	f = t->func ? btf_func_ret(t->target) : NULL; /* "MODULE:func" for a module */
 	if (f && f->kind == ARGF_INT &&
 	    (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8))
 		ty = type_int(f->size, f->is_signed);

@@ -27,6 +27,9 @@ FOREVER = PROGS
 # several functions of one binary: one uprobe_multi link (kernel >= 6.6)
 UPROBES = ("uprobe:%s/tests/testprogs/uprobe_test:sonde_* { @n = count(); }\n"
            % os.path.dirname(os.path.abspath(SONDE)))
+# 200 sites of one usdt probe behind a semaphore: one uprobe_multi link
+USDT_MANY = "%s/tests/testprogs/usdt_many" % os.path.dirname(os.path.abspath(SONDE))
+USDTS = "usdt:%s:sondetest:many { @n = count(); }\n" % USDT_MANY
 SONDE_MAPS = ("sonde_rb", "sonde_stats", "sonde_cfg")
 
 
@@ -169,6 +172,10 @@ CASES = [
     ("SIGKILL", FOREVER, sig(signal.SIGKILL), -9),
     ("SIGKILL with a uprobe_multi link", UPROBES, sig(signal.SIGKILL), -9),
     ("SIGINT with a uprobe_multi link", UPROBES, sig(signal.SIGINT), 0),
+] + ([
+    ("SIGKILL with a usdt uprobe_multi link", USDTS, sig(signal.SIGKILL), -9),
+    ("SIGTERM with a usdt uprobe_multi link", USDTS, sig(signal.SIGTERM), 0),
+] if os.access(USDT_MANY, os.X_OK) else []) + [
     ("crash of the traced process", FOREVER, traced_crash, 0),
     ("attach failure after a good probe",
      "tracepoint:syscalls:sys_enter_getpid { @n = count(); }\n"

@@ -570,8 +570,9 @@ static void test_rawtracepoint(void)
 	}
 	free_targets(&v);
 	EXPECT_ERROR("rawtracepoint:nope_nope", "raw tracepoint not found: nope_nope");
-	EXPECT_ERROR("rawtracepoint:ext4:x",
-		     "raw tracepoints of module ext4 are not supported, only vmlinux");
+	EXPECT_ERROR(
+		"rawtracepoint:sonde_nomod:x",
+		"module sonde_nomod is not loaded or has no BTF (/sys/kernel/btf/sonde_nomod)");
 	sb_free(&err);
 }
 
