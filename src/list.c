@@ -341,7 +341,8 @@ static bool list_types(const char *pattern, bool verbose, FILE *out)
 		else
 			vec_push(&names, (void *)name);
 	}
-	qsort(names.v, names.n, sizeof(*names.v), name_cmp);
+	if (names.n > 1) /* qsort's base may not be NULL */
+		qsort(names.v, names.n, sizeof(*names.v), name_cmp);
 	for (size_t i = 0; i < names.n; i++)
 		if (!i || strcmp(names.v[i], names.v[i - 1]))
 			fprintf(out, "%s %s\n", is_union ? "union" : "struct",

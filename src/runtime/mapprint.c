@@ -802,7 +802,8 @@ int out_all_maps(struct output *o)
 	v = xmalloc(maps->n * sizeof(*v));
 	for (size_t i = 0; i < maps->n; i++)
 		v[i] = maps->v[i];
-	qsort(v, maps->n, sizeof(*v), map_name_cmp);
+	if (maps->n > 1)
+		qsort(v, maps->n, sizeof(*v), map_name_cmp);
 	for (size_t i = 0; i < maps->n; i++) {
 		int r;
 		if (v[i]->fd < 0)

@@ -156,7 +156,8 @@ static void cgroup_path_value(struct strbuf *sb, uint64_t id)
 			vec_push(&v1, xstrdup(dir));
 	if (f)
 		fclose(f);
-	qsort(v1.v, v1.n, sizeof(*v1.v), str_cmp);
+	if (v1.n > 1)
+		qsort(v1.v, v1.n, sizeof(*v1.v), str_cmp);
 	for (size_t i = 0; i < v1.n; i++) {
 		const char *slash = strrchr(v1.v[i], '/');
 

@@ -54,7 +54,8 @@ static void ksyms_load(void)
 		nksyms++;
 	}
 	fclose(f);
-	qsort(ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
+	if (nksyms > 1)
+		qsort(ksyms, nksyms, sizeof(*ksyms), ksym_cmp);
 }
 
 static const struct ksym *ksym_find(uint64_t addr)

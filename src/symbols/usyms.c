@@ -145,7 +145,8 @@ static struct binary *binary_get(const char *path)
 					read_symtab(b, e, scn, &sh, &cap);
 			}
 		}
-		qsort(b->syms, b->nsyms, sizeof(*b->syms), usym_cmp);
+		if (b->nsyms > 1)
+			qsort(b->syms, b->nsyms, sizeof(*b->syms), usym_cmp);
 	}
 	if (e)
 		elf_end(e);
