@@ -279,6 +279,8 @@ static const struct type *map_query(struct sctx *s, struct node *n, int nargs)
 		return NULL;
 	}
 	struct map_desc *md = sema_map_get(s, m);
+	if (sema_tseries_refuse(s, m, md, n->str))
+		return NULL;
 	if (!md->key && md->value) {
 		sema_err(s, m, "%s() expects a map with keys: %s has none", n->str, m->str);
 		return NULL;
@@ -546,11 +548,6 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 		return sema_uaddr(s, n);
 	case F_GETOPT:
 		return sema_getopt(s, n);
-	case F_TSERIES:
-		sema_unsupported_why(s, n, "tseries()",
-				     "it is unstable in bpftrace too; meanwhile print a count() or "
-				     "sum() from an interval probe and clear() it");
-		return type_none();
 	default:
 		BUG("function %s", n->str);
 	}
