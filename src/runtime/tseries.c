@@ -183,10 +183,12 @@ static void graph(struct strbuf *sb, const struct map_desc *m, const struct ts_r
 		if (i < n && r[i].epoch == e) {
 			int64_t v = row_value(m, &r[i]);
 			int off = TS_WIDTH / 2;
-			if (lo != hi)
-				off = (int)((float)(TS_WIDTH - 1) *
-					    (float)((double)v - (double)lo) / (float)span);
-			off = off < 0 ? 0 : off > TS_WIDTH - 1 ? TS_WIDTH - 1 : off;
+			if (lo != hi) {
+				/* float as bpftrace computes it; off the fixed axis: its ends */
+				float f = (float)(TS_WIDTH - 1) * (float)((double)v - (double)lo) /
+					  (float)span;
+				off = f < 0 ? 0 : f > TS_WIDTH - 1 ? TS_WIDTH - 1 : (int)f;
+			}
 			line[off] = 'o';
 			sb_printf(sb, "%s %" PRId64 "\n", line, v);
 		} else {
@@ -229,7 +231,7 @@ static void series_json(struct strbuf *sb, const struct map_desc *m, const struc
 int out_tseries(struct output *o, const struct map_desc *m, int64_t min, int64_t max, bool at_exit)
 {
 	struct ts_ctx c = {.m = m, .ks = m->key_size >= 8 ? m->key_size - 8 : 0};
-	bool json = o->format == OUT_JSON, fixed = min || max;
+	bool json = o->format == OUT_JSON, fixed = min < max; /* else from the values */
 	struct ts_row *rows;
 	size_t n, k = 0, keys = 0;
 	uint64_t last = 0, lo;
@@ -253,7 +255,8 @@ int out_tseries(struct output *o, const struct map_desc *m, int64_t min, int64_t
 		free(rows);
 		return err;
 	}
-	qsort_r(rows, n, sizeof(*rows), row_cmp, &c);
+	if (n) /* rows is NULL when the map is empty */
+		qsort_r(rows, n, sizeof(*rows), row_cmp, &c);
 	sb_init(&sb);
 	if (json) {
 		sb_puts(&sb, "{\"type\": \"tseries\", \"data\": {");
