@@ -35,6 +35,10 @@ static LLVMMetadataRef di_like(struct cg *g, const struct btf *btf, uint32_t id,
 		LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(g->di, 0, a->nelems);
 		return el ? LLVMDIBuilderCreateArrayType(g->di, 0, 8, el, &sub, 1) : NULL;
 	}
+	if (btf_is_enum(t)) /* no enumerators needed: libbpf matches the kind */
+		return LLVMDIBuilderCreateEnumerationType(g->di, g->di_file, name, len, g->di_file,
+							  0, t->size * 8ull, 32, NULL, 0,
+							  g->di_int);
 	if (btf_is_union(t))
 		return LLVMDIBuilderCreateUnionType(g->di, g->di_file, name, len, g->di_file, 0,
 						    t->size * 8ull, 8, LLVMDIFlagZero, NULL, 0, 0,
