@@ -191,6 +191,8 @@ void cg_fn_return(struct cg *g, struct node *n);
 
 /* task.c: comm(pid) (N_CALL F_COMM, ival = offset of task_struct.comm) */
 struct cg_val cg_comm_of_pid(struct cg *g, struct node *n);
+struct cg_val cg_percpu_kaddr(struct cg *g, struct node *n);		   /* percpu.c */
+void cg_tseries_assign(struct cg *g, struct node *map, struct node *call); /* tseries.c */
 
 /* stmt.c */
 void cg_stmt(struct cg *g, struct node *n);

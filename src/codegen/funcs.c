@@ -403,6 +403,8 @@ struct cg_val cg_call_more(struct cg *g, struct node *n)
 		struct cg_val a = cg_expr(g, n->a);
 		return val(bswap(g, a.v, a.t->size), n->type);
 	}
+	case F_PERCPU_KADDR:
+		return cg_percpu_kaddr(g, n);
 	case F_KADDR:
 	case F_CGROUPID:
 		return val(cg_const(g, n->ival), n->type);

@@ -182,6 +182,10 @@ void cg_agg_assign(struct cg *g, struct node *map, struct node *call)
 	LLVMValueRef key;
 	uint32_t ukey = md->key_size - 8; /* user key, padded to 8 bytes */
 
+	if (md->agg == AGG_TSERIES) {
+		cg_tseries_assign(g, map, call);
+		return;
+	}
 	if (md->agg != AGG_COUNT)
 		x = cg_expr(g, call->a).v;
 	if (md->agg == AGG_HIST || md->agg == AGG_LHIST) {

@@ -7,9 +7,10 @@
 #include "prog/prog.h"
 
 static const char *const agg_names[] = {
-	[AGG_NONE] = "value",  [AGG_COUNT] = "count", [AGG_SUM] = "sum",
-	[AGG_AVG] = "avg",     [AGG_MIN] = "min",     [AGG_MAX] = "max",
-	[AGG_STATS] = "stats", [AGG_HIST] = "hist",   [AGG_LHIST] = "lhist",
+	[AGG_NONE] = "value",	   [AGG_COUNT] = "count", [AGG_SUM] = "sum",
+	[AGG_AVG] = "avg",	   [AGG_MIN] = "min",	  [AGG_MAX] = "max",
+	[AGG_STATS] = "stats",	   [AGG_HIST] = "hist",	  [AGG_LHIST] = "lhist",
+	[AGG_TSERIES] = "tseries",
 };
 
 static const char *const event_names[] = {

@@ -12,15 +12,32 @@
 #include "util/util.h"
 
 enum agg_kind {
-	AGG_NONE,  /* plain value map: @x = expr */
-	AGG_COUNT, /* u64 */
-	AGG_SUM,   /* s64 */
-	AGG_AVG,   /* struct agg_avg */
-	AGG_MIN,   /* struct agg_minmax */
-	AGG_MAX,   /* struct agg_minmax */
-	AGG_STATS, /* struct agg_avg */
-	AGG_HIST,  /* BPF key = user key + u64 bucket; value u64 count */
-	AGG_LHIST, /* same */
+	AGG_NONE,    /* plain value map: @x = expr */
+	AGG_COUNT,   /* u64 */
+	AGG_SUM,     /* s64 */
+	AGG_AVG,     /* struct agg_avg */
+	AGG_MIN,     /* struct agg_minmax */
+	AGG_MAX,     /* struct agg_minmax */
+	AGG_STATS,   /* struct agg_avg */
+	AGG_HIST,    /* BPF key = user key + u64 bucket; value u64 count */
+	AGG_LHIST,   /* same */
+	AGG_TSERIES, /* BPF key = user key + u64 epoch; value struct agg_tseries (not per CPU) */
+};
+
+/* tseries(v, interval, n[, agg]): how values of one interval combine. */
+enum tseries_agg {
+	TS_LAST, /* the default: the last value */
+	TS_AVG,
+	TS_MAX,
+	TS_MIN,
+	TS_SUM,
+	TS_COUNT,
+};
+
+/* One interval of a tseries(): count 0 is an interval without a value. */
+struct agg_tseries {
+	int64_t value; /* avg: the total */
+	uint64_t count;
 };
 
 /* Per-CPU storage of avg() and stats(). */
@@ -48,7 +65,9 @@ struct map_desc {
 	bool percpu;
 	int hist_k;				  /* hist(n, k) */
 	int64_t lhist_min, lhist_max, lhist_step; /* lhist(n, min, max, step) */
-	int fd;					  /* runtime: map fd */
+	int64_t ts_interval, ts_num;		  /* tseries(v, interval_ns, num_intervals) */
+	enum tseries_agg ts_agg;
+	int fd; /* runtime: map fd */
 };
 
 enum event_kind {

@@ -165,7 +165,8 @@ const struct type *type_ptr(const struct type *elem)
 const struct type *type_agg(int agg)
 {
 	uint32_t size = 8;
-	if (agg == AGG_AVG || agg == AGG_STATS || agg == AGG_MIN || agg == AGG_MAX)
+	if (agg == AGG_AVG || agg == AGG_STATS || agg == AGG_MIN || agg == AGG_MAX ||
+	    agg == AGG_TSERIES)
 		size = 16;
 	struct type t = {.kind = T_AGG, .size = size, .align = 8, .agg = agg};
 	return intern(&t);
@@ -252,9 +253,10 @@ const struct type_field *type_record_field(const struct type *rec, const char *n
 }
 
 static const char *agg_names[] = {
-	[AGG_NONE] = "none",   [AGG_COUNT] = "count", [AGG_SUM] = "sum",
-	[AGG_AVG] = "avg",     [AGG_MIN] = "min",     [AGG_MAX] = "max",
-	[AGG_STATS] = "stats", [AGG_HIST] = "hist",   [AGG_LHIST] = "lhist",
+	[AGG_NONE] = "none",	   [AGG_COUNT] = "count", [AGG_SUM] = "sum",
+	[AGG_AVG] = "avg",	   [AGG_MIN] = "min",	  [AGG_MAX] = "max",
+	[AGG_STATS] = "stats",	   [AGG_HIST] = "hist",	  [AGG_LHIST] = "lhist",
+	[AGG_TSERIES] = "tseries",
 };
 
 void type_fmt(const struct type *t, struct strbuf *out)

@@ -265,7 +265,7 @@ static uint64_t load_u(const uint8_t *p, uint32_t size)
 	return size >= 8 ? v : v & (((uint64_t)1 << (size * 8)) - 1);
 }
 
-static int key_cmp(const struct type *t, const uint8_t *a, const uint8_t *b)
+int out_map_key_cmp(const struct type *t, const uint8_t *a, const uint8_t *b)
 {
 	if (!t)
 		return 0;
@@ -279,7 +279,7 @@ static int key_cmp(const struct type *t, const uint8_t *a, const uint8_t *b)
 			const struct type_field *f = &t->fields[i];
 			int r = 0;
 			if (f->type->kind == T_INT || f->type->kind == T_STRING)
-				r = key_cmp(f->type, a + f->offset, b + f->offset);
+				r = out_map_key_cmp(f->type, a + f->offset, b + f->offset);
 			if (r)
 				return r;
 		}
@@ -313,6 +313,8 @@ static int value_cmp(const struct mdata *d, const struct mentry *a, const struct
 	case AGG_HIST:
 	case AGG_LHIST:
 		return cmp_u64(a->hist_sum, b->hist_sum);
+	case AGG_TSERIES: /* printed by tseries.c */
+		return 0;
 	case AGG_NONE:
 		if (m->value && m->value->kind == T_INT) {
 			uint32_t sz = m->value->size;
@@ -332,7 +334,7 @@ static int entry_cmp(const void *pa, const void *pb, void *arg)
 	int r = value_cmp(d, a, b);
 
 	if (!r)
-		r = key_cmp(d->m->key, a->key, b->key);
+		r = out_map_key_cmp(d->m->key, a->key, b->key);
 	if (!r)
 		r = memcmp(a->key, b->key, d->ukey_size);
 	if (!r)
@@ -342,8 +344,8 @@ static int entry_cmp(const void *pa, const void *pb, void *arg)
 
 /* ---- text rendering ---- */
 
-static void key_text(struct strbuf *sb, const struct output *o, const struct map_desc *m,
-		     const uint8_t *key)
+void out_map_key_text(struct strbuf *sb, const struct output *o, const struct map_desc *m,
+		      const uint8_t *key)
 {
 	struct strbuf k;
 	const char *s;
@@ -419,7 +421,7 @@ static void render_text(struct strbuf *sb, const struct output *o, const struct 
 		sb_puts(sb, m->name);
 		if (m->key) {
 			sb_putc(sb, '[');
-			key_text(sb, o, m, e->key);
+			out_map_key_text(sb, o, m, e->key);
 			sb_putc(sb, ']');
 		}
 		if (is_hist(m)) {
@@ -568,8 +570,8 @@ static const struct type *no_enums(const struct type *t)
 }
 
 /* Keys as bpftrace writes them: the text form, tuple parens and spaces dropped. */
-static void key_json(struct strbuf *sb, const struct output *o, const struct map_desc *m,
-		     const uint8_t *key)
+void out_map_key_json(struct strbuf *sb, const struct output *o, const struct map_desc *m,
+		      const uint8_t *key)
 {
 	struct strbuf k, t;
 	const char *s;
@@ -671,6 +673,8 @@ static void value_json(struct strbuf *sb, const struct output *o, const struct m
 	case AGG_LHIST:
 		hist_json(sb, d, e->buckets, div);
 		break;
+	case AGG_TSERIES: /* printed by tseries.c */
+		break;
 	case AGG_NONE:
 		if (m->value && m->value->kind == T_INT && m->value->size <= 8 &&
 		    !(m->value->name && div == 1)) { /* an enum prints its names */
@@ -705,7 +709,7 @@ static void render_json(struct strbuf *sb, const struct output *o, const struct 
 		if (m->key) {
 			if (i > from)
 				sb_puts(sb, ", ");
-			key_json(sb, o, m, d->e[i].key);
+			out_map_key_json(sb, o, m, d->e[i].key);
 			sb_puts(sb, ": ");
 		}
 		value_json(sb, o, d, &d->e[i], div);
@@ -755,6 +759,8 @@ static int print_map(struct output *o, const struct map_desc *m, int64_t top, in
 
 	if (m->fd < 0)
 		return -1;
+	if (m->agg == AGG_TSERIES)
+		return out_tseries(o, m, top, div, at_exit);
 	err = map_decode(m, ncpus_of(o->ncpus), &d);
 	if (err) {
 		mdata_free(&d);

@@ -130,6 +130,21 @@ void json_event(struct strbuf *sb, const char *type, const char *s, size_t n);
  */
 int out_map(struct output *o, const struct map_desc *m, int64_t top, int64_t div);
 
+/*
+ * A tseries() map (tseries.c): per key, the intervals from its first
+ * value in the window of num_intervals ending at the map's latest one, as
+ * bpftrace's graph, or {"type": "tseries", ...} in JSON. print(@m, min,
+ * max) fixes the graph's axis (top/div here; both 0: from the values).
+ */
+int out_tseries(struct output *o, const struct map_desc *m, int64_t min, int64_t max, bool at_exit);
+/* Map keys as the report writes them (mapprint.c): text without tuple
+ * parens, JSON strings; key_cmp orders them as bpftrace does. */
+void out_map_key_text(struct strbuf *sb, const struct output *o, const struct map_desc *m,
+		      const uint8_t *key);
+void out_map_key_json(struct strbuf *sb, const struct output *o, const struct map_desc *m,
+		      const uint8_t *key);
+int out_map_key_cmp(const struct type *t, const uint8_t *a, const uint8_t *b);
+
 /* The report at exit: every non-empty map, sorted by name as bpftrace sorts them. */
 int out_all_maps(struct output *o);
 

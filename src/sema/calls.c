@@ -27,8 +27,9 @@ static enum sema_func func_lookup(const char *name)
 }
 
 static const enum agg_kind agg_of[] = {
-	[F_COUNT] = AGG_COUNT, [F_SUM] = AGG_SUM,     [F_AVG] = AGG_AVG,   [F_MIN] = AGG_MIN,
-	[F_MAX] = AGG_MAX,     [F_STATS] = AGG_STATS, [F_HIST] = AGG_HIST, [F_LHIST] = AGG_LHIST,
+	[F_COUNT] = AGG_COUNT, [F_SUM] = AGG_SUM,     [F_AVG] = AGG_AVG,
+	[F_MIN] = AGG_MIN,     [F_MAX] = AGG_MAX,     [F_STATS] = AGG_STATS,
+	[F_HIST] = AGG_HIST,   [F_LHIST] = AGG_LHIST, [F_TSERIES] = AGG_TSERIES,
 };
 
 bool sema_is_agg_call(const struct node *n, enum agg_kind *agg)
@@ -36,7 +37,7 @@ bool sema_is_agg_call(const struct node *n, enum agg_kind *agg)
 	if (!n || n->kind != N_CALL)
 		return false;
 	enum sema_func f = func_lookup(n->str);
-	if (f < F_COUNT || f > F_LHIST)
+	if ((f < F_COUNT || f > F_LHIST) && f != F_TSERIES)
 		return false;
 	if (agg)
 		*agg = agg_of[f];
@@ -372,6 +373,8 @@ const struct type *sema_call(struct sctx *s, struct node *n, bool as_stmt)
 			n->a = m;
 		}
 		struct map_desc *md = sema_map_get(s, m);
+		if (sema_tseries_refuse(s, m, md, "delete"))
+			return type_void();
 		sema_map_key(s, m, md);
 		return type_bool(); /* whether the key was there */
 	}
@@ -473,6 +476,10 @@ const struct type *sema_agg_assign(struct sctx *s, struct node *map, struct node
 		md->lhist_step = v[2];
 		break;
 	}
+	case F_TSERIES:
+		if (!sema_tseries_args(s, call, md))
+			return type_void();
+		break;
 	default:
 		break;
 	}

@@ -9,6 +9,7 @@
 #include "probes/provider.h"
 
 #include <arpa/inet.h>
+#include <bpf/btf.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -67,6 +68,63 @@ static bool kallsyms_addr(const char *sym, uint64_t *addr)
 		}
 	fclose(f);
 	return found;
+}
+
+/* Is BTF VAR id listed in the kernel's .data..percpu section? */
+static bool btf_percpu_var(const struct btf *btf, int id)
+{
+	int sec = btf__find_by_name_kind(btf, ".data..percpu", BTF_KIND_DATASEC);
+	const struct btf_type *t;
+
+	if (sec <= 0)
+		return false;
+	t = btf__type_by_id(btf, (uint32_t)sec);
+	const struct btf_var_secinfo *v = btf_var_secinfos(t);
+	for (uint16_t i = 0; i < btf_vlen(t); i++)
+		if (v[i].type == (uint32_t)id)
+			return true;
+	return false;
+}
+
+/* percpu_kaddr("sym"[, cpu]): the symbol must be a per-CPU VAR in the kernel's
+ * BTF (libbpf resolves the extern by it); its BTF id goes to codegen in ival. */
+static const struct type *sema_percpu_kaddr(struct sctx *s, struct node *n)
+{
+	struct btf *btf;
+	uint64_t addr;
+	int id;
+
+	if (!sema_nargs_ok(s, n, 1, 2) || !literal_arg(s, n, n->a, "first"))
+		return type_none();
+	if (n->a->next) {
+		const struct type *t = sema_expr(s, n->a->next);
+		if (known(t) && t->kind != T_INT) {
+			sema_err(s, n->a->next,
+				 "percpu_kaddr() expects an integer cpu (%s provided)",
+				 type_str(t));
+			return type_none();
+		}
+	}
+	if (!(btf = sema_vmlinux_btf())) {
+		sema_err(s, n, "percpu_kaddr() needs the kernel's BTF (/sys/kernel/btf/vmlinux)");
+		return type_none();
+	}
+	id = btf__find_by_name_kind(btf, n->a->str, BTF_KIND_VAR);
+	if (id <= 0 || !btf_percpu_var(btf, id)) {
+		sema_err(s, n->a, "Could not resolve per-CPU kernel variable: %s", n->a->str);
+		return type_none();
+	}
+	/* the verifier resolves the address with kallsyms, which holds data
+	 * symbols only with CONFIG_KALLSYMS_ALL */
+	if (!kallsyms_addr(n->a->str, &addr)) {
+		sema_err(s, n->a,
+			 "percpu_kaddr(): %s is not in /proc/kallsyms (the kernel needs "
+			 "CONFIG_KALLSYMS_ALL)",
+			 n->a->str);
+		return type_none();
+	}
+	n->ival = id;
+	return type_int(8, false);
 }
 
 /* cgroupid("/sys/fs/cgroup/x"): the cgroup v2 id is the directory's file handle. */
@@ -221,6 +279,8 @@ static const struct type *map_query(struct sctx *s, struct node *n, int nargs)
 		return NULL;
 	}
 	struct map_desc *md = sema_map_get(s, m);
+	if (sema_tseries_refuse(s, m, md, n->str))
+		return NULL;
 	if (!md->key && md->value) {
 		sema_err(s, m, "%s() expects a map with keys: %s has none", n->str, m->str);
 		return NULL;
@@ -288,6 +348,8 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 		}
 		n->ival = (int64_t)u;
 		return type_int(8, false);
+	case F_PERCPU_KADDR:
+		return sema_percpu_kaddr(s, n);
 	case F_CGROUPID:
 		if (!sema_nargs_ok(s, n, 1, 1) || !literal_arg(s, n, n->a, "first"))
 			return type_none();
@@ -486,11 +548,6 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 		return sema_uaddr(s, n);
 	case F_GETOPT:
 		return sema_getopt(s, n);
-	case F_TSERIES:
-		sema_unsupported_why(s, n, "tseries()",
-				     "it is unstable in bpftrace too; meanwhile print a count() or "
-				     "sum() from an interval probe and clear() it");
-		return type_none();
 	default:
 		BUG("function %s", n->str);
 	}

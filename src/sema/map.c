@@ -11,9 +11,11 @@
 #include <string.h>
 
 static const char *const agg_fn[] = {
-	[AGG_NONE] = "",	 [AGG_COUNT] = "count()", [AGG_SUM] = "sum()",
-	[AGG_AVG] = "avg()",	 [AGG_MIN] = "min()",	  [AGG_MAX] = "max()",
-	[AGG_STATS] = "stats()", [AGG_HIST] = "hist()",	  [AGG_LHIST] = "lhist()",
+	[AGG_NONE] = "",	 [AGG_COUNT] = "count()",
+	[AGG_SUM] = "sum()",	 [AGG_AVG] = "avg()",
+	[AGG_MIN] = "min()",	 [AGG_MAX] = "max()",
+	[AGG_STATS] = "stats()", [AGG_HIST] = "hist()",
+	[AGG_LHIST] = "lhist()", [AGG_TSERIES] = "tseries()",
 };
 
 const struct type *sema_norm(const struct type *t)
@@ -226,6 +228,14 @@ void sema_map_finish(struct program *prog)
 			ksize = (md->key ? (md->key->size + 7) / 8 * 8 : 0) +
 				8; /* bucket stays 8-aligned */
 			md->value_size = 8;
+			break;
+		case AGG_TSERIES: /* shared: the last value is the last of any CPU */
+			md->bpf_type = BPF_MAP_TYPE_HASH;
+			md->percpu = false;
+			ksize = (md->key ? (md->key->size + 7) / 8 * 8 : 0) + 8;
+			md->value_size = sizeof(struct agg_tseries);
+			if (md->ts_num * 16 > md->max_entries) /* room for 16 keys' intervals */
+				md->max_entries = (uint32_t)md->ts_num * 16;
 			break;
 		default:
 			md->bpf_type = BPF_MAP_TYPE_PERCPU_HASH;

@@ -19,9 +19,10 @@ const struct type *sema_agg_read(struct sctx *s, struct node *n, const struct ma
 	default:
 		sema_err(s, n, "%s holds a %s() aggregation, which has no single value to use here",
 			 n->str,
-			 md->agg == AGG_HIST	? "hist"
-			 : md->agg == AGG_LHIST ? "lhist"
-						: "stats");
+			 md->agg == AGG_HIST	  ? "hist"
+			 : md->agg == AGG_LHIST	  ? "lhist"
+			 : md->agg == AGG_TSERIES ? "tseries"
+						  : "stats");
 		return type_none();
 	}
 }
@@ -46,6 +47,8 @@ const struct type *sema_len(struct sctx *s, struct node *n)
 		return type_none();
 	}
 	struct map_desc *md = sema_map_get(s, m);
+	if (sema_tseries_refuse(s, m, md, "len"))
+		return type_none();
 	if (md->agg == AGG_HIST || md->agg == AGG_LHIST) {
 		sema_err(s, m, "len() of a %s() map is not supported: it counts buckets, not keys",
 			 md->agg == AGG_HIST ? "hist" : "lhist");

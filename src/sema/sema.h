@@ -113,6 +113,7 @@ enum sema_builtin {
 	X(F_STRSTR, "strstr")                                                                      \
 	X(F_BSWAP, "bswap")                                                                        \
 	X(F_KADDR, "kaddr")                                                                        \
+	X(F_PERCPU_KADDR, "percpu_kaddr")                                                          \
 	X(F_UADDR, "uaddr")                                                                        \
 	X(F_PTON, "pton")                                                                          \
 	X(F_NTOP, "ntop")                                                                          \

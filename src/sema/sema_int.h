@@ -51,6 +51,11 @@ void sema_unsupported_why(struct sctx *s, const struct node *n, const char *what
 /* mapread.c: the value of a count/sum/min/max/avg map read in an expression. */
 const struct type *sema_agg_read(struct sctx *s, struct node *n, const struct map_desc *md);
 const struct type *sema_len(struct sctx *s, struct node *n);
+/* tseries(v, interval, n[, agg]) of @m = ...: checks and records them in md (tseries.c) */
+bool sema_tseries_args(struct sctx *s, struct node *call, struct map_desc *md);
+/* delete(), has_key(), len() of a tseries() map: reported, true */
+bool sema_tseries_refuse(struct sctx *s, struct node *m, const struct map_desc *md,
+			 const char *what);
 const struct type *sema_find(struct sctx *s, struct node *n);
 /* hdrmacro.c: an identifier the included headers define as a constant
  * (macro or enumerator) becomes N_INT (true). sema_header_unknown reports
