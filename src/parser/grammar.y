@@ -197,6 +197,7 @@ static const char *path_join(struct parse_ctx *ctx, const char *a, const char *b
 %token <node> INT "integer" STRING "string" DEFINE "#define"
 %token <num> POSITIONAL "positional parameter" COMPOUND_ASSIGN "compound assignment"
 %token ENDPRED "end of predicate"
+%token EBRACE IF_EXPR /* '{' and `if` where an operand is expected */
 %token BREAK "break" CONFIG "config" CONTINUE "continue" ELSE "else" FOR "for" IF "if"
 %token IMPORT "import" LET "let" MACRO "macro" OFFSETOF "offsetof" RETURN "return"
 %token SIZEOF "sizeof" UNROLL "unroll" WHILE "while" FN "fn" COMPTIME "comptime"
@@ -218,10 +219,11 @@ static const char *path_join(struct parse_ctx *ctx, const char *a, const char *b
 /* @m[k] is a keyed map, never an index into @m */
 %precedence MAP_NO_KEY
 %precedence '['
+%token '{' /* numbered here so that "expecting ..." lists keep their order */
 
 %type <node> item config import probe pred macro macro_param fn fn_param map_decl
 %type <node> config_item
-%type <node> simple_stmt compound_stmt sblock vblock if_stmt if_expr rhs let_type let_init
+%type <node> simple_stmt compound_stmt sblock vblock if_stmt if_expr else_value expr_block rhs let_type let_init
 %type <node> expr unary postfix primary map type type_base ann_type array_opt typeof
 %type <node> call paren
 %type <str> probe_name field_path
@@ -256,7 +258,7 @@ item:
 
 /* config = { key = value; ... } */
 config:
-	CONFIG '=' '{' config_items '}'	{ $$ = mk_ab(ctx, N_CONFIG, &@$, $4.head, NULL); }
+	CONFIG '=' EBRACE config_items '}'	{ $$ = mk_ab(ctx, N_CONFIG, &@$, $4.head, NULL); }
 	;
 
 config_items:
@@ -401,11 +403,9 @@ let_init:
 	| '=' rhs		{ $$ = $2; }
 	;
 
-/* Right-hand sides may also be block or if expressions. */
+/* Block and if expressions are primaries (the scanner tells them apart). */
 rhs:
 	expr
-	| vblock
-	| if_expr
 	;
 
 compound_stmt:
@@ -435,8 +435,16 @@ if_stmt:
 	;
 
 if_expr:
-	IF expr vblock ELSE vblock	{ $$ = mk_if(ctx, &@$, $2, $3, $5); }
-	| IF expr vblock ELSE if_expr	{ $$ = mk_if(ctx, &@$, $2, $3, $5); }
+	IF_EXPR expr vblock ELSE else_value	{ $$ = mk_if(ctx, &@$, $2, $3, $5); }
+	;
+
+else_value:
+	vblock
+	| IF expr vblock ELSE else_value	{ $$ = mk_if(ctx, &@$, $2, $3, $5); }
+	;
+
+expr_block:
+	EBRACE block_body '}'	{ $2.n->loc = @$; $$ = value_block($2); }
 	;
 
 /* Expressions */
@@ -499,6 +507,8 @@ primary:
 	| map
 	| call
 	| paren
+	| expr_block
+	| if_expr
 	| SIZEOF '(' type ')'	{ $$ = mk_ab(ctx, N_SIZEOF, &@$, $3, NULL); }
 	| SIZEOF '(' expr ')'	{ $$ = mk_ab(ctx, N_SIZEOF, &@$, $3, NULL); }
 	| OFFSETOF '(' type ',' field_path ')'
@@ -591,7 +601,13 @@ static const char *token_name(yysymbol_kind_t sym)
 {
 	static char buf[64];
 	const char *s = yysymbol_name(sym);
-	size_t n = strlen(s);
+	size_t n;
+
+	if (sym == YYSYMBOL_EBRACE)
+		return "{";
+	if (sym == YYSYMBOL_IF_EXPR)
+		return "if";
+	n = strlen(s);
 
 	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0] && n - 2 < sizeof(buf)) {
 		memcpy(buf, s + 1, n - 2);
