@@ -171,6 +171,10 @@ static struct node *mk_type(struct parse_ctx *ctx, const YYLTYPE *loc, struct no
 	base->loc = *loc;
 	base->ival = ptr;
 	base->b = size;
+	if (size && size->kind == N_TYPE) { /* '[' ']': the marker below */
+		base->b = NULL;
+		base->flags |= AST_UNSIZED;
+	}
 	return base;
 }
 
@@ -593,6 +597,7 @@ stars:
 array_opt:
 	%empty			{ $$ = NULL; }
 	| '[' expr ']'		{ $$ = $2; }
+	| '[' ']'		{ $$ = mk(ctx, N_TYPE, &@$); /* unsized: mk_type */ }
 	;
 
 %%

@@ -35,7 +35,7 @@ const struct type *sema_type_node(struct sctx *s, struct node *ty)
 		}
 		return type_string((unsigned)ty->b->ival);
 	}
-	if (ty->b)
+	if (ty->b || (ty->flags & AST_UNSIZED))
 		goto unsupported;
 	if (!strcmp(ty->str, "bool"))
 		return type_bool();
