@@ -40,6 +40,7 @@ enum {
 	AST_COMPTIME = 1 << 3,	   /* N_IF: if comptime */
 	AST_PAREN = 1 << 4,	   /* expression was parenthesised */
 	AST_UNSIZED = 1 << 5,	   /* N_TYPE: an array of unwritten size, int8[] */
+	AST_OPEN = 1 << 6,	   /* N_EXPR_STMT: ends its block without ';' */
 };
 
 struct type;

@@ -128,19 +128,57 @@ static struct node *mk_block(struct parse_ctx *ctx, const YYLTYPE *loc, struct n
 	return n;
 }
 
+static bool if_has_value(const struct node *n);
+
+/* Does the block end in an expression without ';', or in an if/else chain
+ * whose every branch does? */
+static bool block_has_value(const struct node *blk)
+{
+	const struct node *l = blk->a;
+
+	while (l && l->next)
+		l = l->next;
+	if (!l)
+		return false;
+	if (l->kind == N_EXPR_STMT)
+		return l->flags & AST_OPEN;
+	return l->kind == N_IF && if_has_value(l);
+}
+
+static bool if_has_value(const struct node *n)
+{
+	if (!n->c || (n->flags & AST_COMPTIME) || !block_has_value(n->b))
+		return false;
+	return n->c->kind == N_IF ? if_has_value(n->c) : block_has_value(n->c);
+}
+
+/* Move the final statement of a block_has_value() block into its b. */
+static void take_value(struct node *blk)
+{
+	struct node **pp = &blk->a, *l;
+
+	while ((*pp)->next)
+		pp = &(*pp)->next;
+	l = *pp;
+	*pp = NULL;
+	if (l->kind == N_EXPR_STMT) {
+		blk->b = l->a;
+		return;
+	}
+	for (struct node *i = l; i; i = i->c && i->c->kind == N_IF ? i->c : NULL) {
+		take_value(i->b);
+		if (i->c->kind != N_IF)
+			take_value(i->c);
+	}
+	blk->b = l; /* the if statement is now an if expression */
+}
+
 /* A block used as a value: its trailing expression without ';' becomes b. */
 static struct node *value_block(struct blk b)
 {
-	struct node *n = b.n, **pp;
-
-	if (!b.open || b.open->kind != N_EXPR_STMT)
-		return n;
-	for (pp = &n->a; *pp && *pp != b.open; pp = &(*pp)->next)
-		;
-	if (*pp)
-		*pp = NULL;
-	n->b = b.open->a;
-	return n;
+	if (block_has_value(b.n))
+		take_value(b.n);
+	return b.n;
 }
 
 /* Map keys: one expression, or several that form one tuple. */
@@ -365,7 +403,8 @@ block:
 
 block_body:
 	stmts_sep		{ $$.n = mk_block(ctx, &@$, $1); $$.open = NULL; }
-	| stmts_sep simple_stmt	{ $$.n = mk_block(ctx, &@$, nl_push($1, $2)); $$.open = $2; }
+	| stmts_sep simple_stmt	{ $$.n = mk_block(ctx, &@$, nl_push($1, $2)); $$.open = $2;
+				  $2->flags |= AST_OPEN; }
 	;
 
 stmts_sep:

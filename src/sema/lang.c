@@ -454,6 +454,8 @@ const struct type *sema_if_value(struct sctx *s, struct node *n)
 		return type_none();
 	if (a->kind == T_INT && b->kind == T_INT)
 		return type_int(8, a->is_signed || b->is_signed);
+	if (a->kind == T_VOID && b->kind == T_VOID)
+		return a; /* statements only, as a macro's body may end */
 	const struct type *t = sema_unify(sema_norm(a), sema_norm(b));
 	if (!t || t->kind == T_VOID) {
 		sema_err(s, n, "The branches of an if expression have different types: %s and %s",
