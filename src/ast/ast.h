@@ -39,6 +39,8 @@ enum {
 	AST_UNSIGNED_LIT = 1 << 2, /* N_INT: value does not fit int64 (use uval) */
 	AST_COMPTIME = 1 << 3,	   /* N_IF: if comptime */
 	AST_PAREN = 1 << 4,	   /* expression was parenthesised */
+	AST_UNSIZED = 1 << 5,	   /* N_TYPE: an array of unwritten size, int8[] */
+	AST_OPEN = 1 << 6,	   /* N_EXPR_STMT: ends its block without ';' */
 };
 
 struct type;

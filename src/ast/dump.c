@@ -233,6 +233,8 @@ static void dump_attrs(const struct node *n, struct strbuf *out)
 		sb_puts(out, " arrow");
 	if (n->kind == N_TYPE && n->ival)
 		sb_printf(out, " ptr=%" PRId64, n->ival);
+	if (n->kind == N_TYPE && (n->flags & AST_UNSIZED))
+		sb_puts(out, " unsized");
 }
 
 static void dump_node(const struct node *n, struct strbuf *out, int depth)

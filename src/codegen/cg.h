@@ -179,6 +179,7 @@ struct cg_val cg_stack_len(struct cg *g, struct node *n);
 struct cg_val cg_c_expr(struct cg *g, struct node *n);
 /* mapread.c: a count/sum/min/max/avg map's value, combined over the CPUs */
 struct cg_val cg_agg_read(struct cg *g, struct node *n);
+LLVMValueRef cg_agg_read_key(struct cg *g, struct map_desc *md, LLVMValueRef key);
 struct cg_val cg_delete_value(struct cg *g, struct node *n);
 struct cg_val cg_len(struct cg *g, struct node *n);
 struct cg_val cg_find(struct cg *g, struct node *n);

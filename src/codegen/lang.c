@@ -68,6 +68,8 @@ static struct cg_val if_value(struct cg *g, struct node *n)
 	LLVMPositionBuilderAtEnd(g->b, done);
 	if (mem)
 		return val(res, t);
+	if (t->kind == T_VOID)
+		return val(cg_const(g, 0), t);
 	LLVMValueRef phi = LLVMBuildPhi(g->b, g->i64, "ifv");
 	LLVMAddIncoming(phi, vals, ends, 2);
 	return val(phi, t);

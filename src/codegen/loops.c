@@ -261,8 +261,12 @@ static void for_map(struct cg *g, struct node *n)
 	LLVMValueRef slot = g->vars[v->index];
 	cg_memcpy(g, cg_gep(g, slot, kv->fields[0].offset), LLVMGetParam(fn, 1),
 		  md->key ? md->key_size : 8);
-	cg_memcpy(g, cg_gep(g, slot, kv->fields[1].offset), LLVMGetParam(fn, 2),
-		  kv->fields[1].type->size);
+	if (md->agg != AGG_NONE) /* per-CPU storage: combine every CPU's value */
+		cg_store_int(g, cg_gep(g, slot, kv->fields[1].offset),
+			     cg_agg_read_key(g, md, cg_gep(g, slot, kv->fields[0].offset)), 8);
+	else
+		cg_memcpy(g, cg_gep(g, slot, kv->fields[1].offset), LLVMGetParam(fn, 2),
+			  kv->fields[1].type->size);
 	cg_block_stmts(g, n->c);
 	cb_end(g, &sv);
 

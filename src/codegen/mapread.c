@@ -21,9 +21,14 @@ static LLVMValueRef phi2(struct cg *g, LLVMValueRef a, LLVMBasicBlockRef ba, con
 /* Values kept in SSA registers (phis), so a read costs no stack. */
 struct cg_val cg_agg_read(struct cg *g, struct node *n)
 {
-	struct map_desc *md = n->sema;
+	return (struct cg_val){cg_agg_read_key(g, n->sema, cg_map_key(g, n, 0)), n->type};
+}
+
+/* The value of an aggregation at key (a pointer) over every CPU. */
+LLVMValueRef cg_agg_read_key(struct cg *g, struct map_desc *md, LLVMValueRef key)
+{
 	int ncpus = libbpf_num_possible_cpus();
-	LLVMValueRef key = cg_map_key(g, n, 0), zero = cg_const(g, 0);
+	LLVMValueRef zero = cg_const(g, 0);
 	LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->b);
 	LLVMBasicBlockRef cond = cg_block(g, "agg_cpu"), body = cg_block(g, "agg_body"),
 			  hit = cg_block(g, "agg_hit"), next = cg_block(g, "agg_next"),
@@ -87,7 +92,7 @@ struct cg_val cg_agg_read(struct cg *g, struct node *n)
 		q = LLVMBuildSelect(g->b, neg, LLVMBuildNeg(g->b, q, ""), q, "");
 		r = LLVMBuildSelect(g->b, none, zero, q, "avg");
 	}
-	return (struct cg_val){r, n->type};
+	return r;
 }
 
 /* delete() as a value: true when the key was there. */

@@ -128,19 +128,57 @@ static struct node *mk_block(struct parse_ctx *ctx, const YYLTYPE *loc, struct n
 	return n;
 }
 
+static bool if_has_value(const struct node *n);
+
+/* Does the block end in an expression without ';', or in an if/else chain
+ * whose every branch does? */
+static bool block_has_value(const struct node *blk)
+{
+	const struct node *l = blk->a;
+
+	while (l && l->next)
+		l = l->next;
+	if (!l)
+		return false;
+	if (l->kind == N_EXPR_STMT)
+		return l->flags & AST_OPEN;
+	return l->kind == N_IF && if_has_value(l);
+}
+
+static bool if_has_value(const struct node *n)
+{
+	if (!n->c || (n->flags & AST_COMPTIME) || !block_has_value(n->b))
+		return false;
+	return n->c->kind == N_IF ? if_has_value(n->c) : block_has_value(n->c);
+}
+
+/* Move the final statement of a block_has_value() block into its b. */
+static void take_value(struct node *blk)
+{
+	struct node **pp = &blk->a, *l;
+
+	while ((*pp)->next)
+		pp = &(*pp)->next;
+	l = *pp;
+	*pp = NULL;
+	if (l->kind == N_EXPR_STMT) {
+		blk->b = l->a;
+		return;
+	}
+	for (struct node *i = l; i; i = i->c && i->c->kind == N_IF ? i->c : NULL) {
+		take_value(i->b);
+		if (i->c->kind != N_IF)
+			take_value(i->c);
+	}
+	blk->b = l; /* the if statement is now an if expression */
+}
+
 /* A block used as a value: its trailing expression without ';' becomes b. */
 static struct node *value_block(struct blk b)
 {
-	struct node *n = b.n, **pp;
-
-	if (!b.open || b.open->kind != N_EXPR_STMT)
-		return n;
-	for (pp = &n->a; *pp && *pp != b.open; pp = &(*pp)->next)
-		;
-	if (*pp)
-		*pp = NULL;
-	n->b = b.open->a;
-	return n;
+	if (block_has_value(b.n))
+		take_value(b.n);
+	return b.n;
 }
 
 /* Map keys: one expression, or several that form one tuple. */
@@ -171,6 +209,10 @@ static struct node *mk_type(struct parse_ctx *ctx, const YYLTYPE *loc, struct no
 	base->loc = *loc;
 	base->ival = ptr;
 	base->b = size;
+	if (size && size->kind == N_TYPE) { /* '[' ']': the marker below */
+		base->b = NULL;
+		base->flags |= AST_UNSIZED;
+	}
 	return base;
 }
 
@@ -197,6 +239,7 @@ static const char *path_join(struct parse_ctx *ctx, const char *a, const char *b
 %token <node> INT "integer" STRING "string" DEFINE "#define"
 %token <num> POSITIONAL "positional parameter" COMPOUND_ASSIGN "compound assignment"
 %token ENDPRED "end of predicate"
+%token EBRACE IF_EXPR /* '{' and `if` where an operand is expected */
 %token BREAK "break" CONFIG "config" CONTINUE "continue" ELSE "else" FOR "for" IF "if"
 %token IMPORT "import" LET "let" MACRO "macro" OFFSETOF "offsetof" RETURN "return"
 %token SIZEOF "sizeof" UNROLL "unroll" WHILE "while" FN "fn" COMPTIME "comptime"
@@ -218,10 +261,11 @@ static const char *path_join(struct parse_ctx *ctx, const char *a, const char *b
 /* @m[k] is a keyed map, never an index into @m */
 %precedence MAP_NO_KEY
 %precedence '['
+%token '{' /* numbered here so that "expecting ..." lists keep their order */
 
 %type <node> item config import probe pred macro macro_param fn fn_param map_decl
 %type <node> config_item
-%type <node> simple_stmt compound_stmt sblock vblock if_stmt if_expr rhs let_type let_init
+%type <node> simple_stmt compound_stmt sblock vblock if_stmt if_expr else_value expr_block rhs let_type let_init
 %type <node> expr unary postfix primary map type type_base ann_type array_opt typeof
 %type <node> call paren
 %type <str> probe_name field_path
@@ -256,7 +300,7 @@ item:
 
 /* config = { key = value; ... } */
 config:
-	CONFIG '=' '{' config_items '}'	{ $$ = mk_ab(ctx, N_CONFIG, &@$, $4.head, NULL); }
+	CONFIG '=' EBRACE config_items '}'	{ $$ = mk_ab(ctx, N_CONFIG, &@$, $4.head, NULL); }
 	;
 
 config_items:
@@ -359,7 +403,8 @@ block:
 
 block_body:
 	stmts_sep		{ $$.n = mk_block(ctx, &@$, $1); $$.open = NULL; }
-	| stmts_sep simple_stmt	{ $$.n = mk_block(ctx, &@$, nl_push($1, $2)); $$.open = $2; }
+	| stmts_sep simple_stmt	{ $$.n = mk_block(ctx, &@$, nl_push($1, $2)); $$.open = $2;
+				  $2->flags |= AST_OPEN; }
 	;
 
 stmts_sep:
@@ -401,11 +446,9 @@ let_init:
 	| '=' rhs		{ $$ = $2; }
 	;
 
-/* Right-hand sides may also be block or if expressions. */
+/* Block and if expressions are primaries (the scanner tells them apart). */
 rhs:
 	expr
-	| vblock
-	| if_expr
 	;
 
 compound_stmt:
@@ -435,8 +478,16 @@ if_stmt:
 	;
 
 if_expr:
-	IF expr vblock ELSE vblock	{ $$ = mk_if(ctx, &@$, $2, $3, $5); }
-	| IF expr vblock ELSE if_expr	{ $$ = mk_if(ctx, &@$, $2, $3, $5); }
+	IF_EXPR expr vblock ELSE else_value	{ $$ = mk_if(ctx, &@$, $2, $3, $5); }
+	;
+
+else_value:
+	vblock
+	| IF expr vblock ELSE else_value	{ $$ = mk_if(ctx, &@$, $2, $3, $5); }
+	;
+
+expr_block:
+	EBRACE block_body '}'	{ $2.n->loc = @$; $$ = value_block($2); }
 	;
 
 /* Expressions */
@@ -499,6 +550,8 @@ primary:
 	| map
 	| call
 	| paren
+	| expr_block
+	| if_expr
 	| SIZEOF '(' type ')'	{ $$ = mk_ab(ctx, N_SIZEOF, &@$, $3, NULL); }
 	| SIZEOF '(' expr ')'	{ $$ = mk_ab(ctx, N_SIZEOF, &@$, $3, NULL); }
 	| OFFSETOF '(' type ',' field_path ')'
@@ -583,6 +636,7 @@ stars:
 array_opt:
 	%empty			{ $$ = NULL; }
 	| '[' expr ']'		{ $$ = $2; }
+	| '[' ']'		{ $$ = mk(ctx, N_TYPE, &@$); /* unsized: mk_type */ }
 	;
 
 %%
@@ -591,7 +645,13 @@ static const char *token_name(yysymbol_kind_t sym)
 {
 	static char buf[64];
 	const char *s = yysymbol_name(sym);
-	size_t n = strlen(s);
+	size_t n;
+
+	if (sym == YYSYMBOL_EBRACE)
+		return "{";
+	if (sym == YYSYMBOL_IF_EXPR)
+		return "if";
+	n = strlen(s);
 
 	if (n >= 2 && (s[0] == '"' || s[0] == '\'') && s[n - 1] == s[0] && n - 2 < sizeof(buf)) {
 		memcpy(buf, s + 1, n - 2);

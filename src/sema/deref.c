@@ -101,7 +101,8 @@ static const struct type *type_base(struct sctx *s, struct node *ty)
 	return t;
 }
 
-const struct type *sema_ctype(struct sctx *s, struct node *ty)
+/* unsized_ok: int8[] is allowed (a cast, which sizes it from its operand). */
+static const struct type *ctype_of(struct sctx *s, struct node *ty, bool unsized_ok)
 {
 	if (ty->kind != N_TYPE || !strcmp(ty->str, "string") || !strcmp(ty->str, "buffer") ||
 	    !strcmp(ty->str, "inet")) {
@@ -113,7 +114,13 @@ const struct type *sema_ctype(struct sctx *s, struct node *ty)
 		return NULL;
 	for (int64_t i = 0; i < ty->ival; i++)
 		t = type_ptr(t->kind == T_VOID ? NULL : t);
-	if (ty->b) {
+	if (ty->flags & AST_UNSIZED) {
+		if (!unsized_ok) {
+			sema_err(s, ty, "Could not determine size of the array");
+			return NULL;
+		}
+		t = type_array(t, 0);
+	} else if (ty->b) {
 		int64_t n;
 		if (!sema_const_int(ty->b, &n) || n < 0) {
 			sema_err(s, ty->b, "The size of an array type must be a constant");
@@ -122,6 +129,11 @@ const struct type *sema_ctype(struct sctx *s, struct node *ty)
 		t = type_array(t, (uint32_t)n);
 	}
 	return t;
+}
+
+const struct type *sema_ctype(struct sctx *s, struct node *ty)
+{
+	return ctype_of(s, ty, false);
 }
 
 static bool user_source(struct sctx *s, struct node *e, const struct type *a)
@@ -227,18 +239,55 @@ static bool int_array_cast(struct sctx *s, struct node *n, const struct type *a,
 
 	if (!arr || !known(a) || !arr->elem || arr->elem->kind != T_INT || num->kind != T_INT)
 		return false;
+	if (arr == t && n->a->flags & AST_UNSIZED)
+		return true; /* sized by sema_cast_c */
 	if (arr->size != num->size && !(arr == t && n->b->kind == N_INT && arr->size <= 8))
 		sema_err(s, n, "Cannot cast from %s to %s: the sizes differ", type_str(a),
 			 type_str(t));
 	return true;
 }
 
+/* (int8[])x: as many elements as fit the operand's bytes. */
+static const struct type *unsized_array(struct sctx *s, struct node *n, const struct type *a,
+					const struct type *t)
+{
+	uint32_t el = t->elem ? t->elem->size : 0;
+
+	if (!el) {
+		sema_err(s, n, "Could not determine size of the array");
+		return NULL;
+	}
+	if (!known(a))
+		return NULL;
+	if (a->kind != T_INT) {
+		sema_err(s, n, "Cannot cast from %s to %s", type_str(a),
+			 type_str(type_array(t->elem, a->size / el)));
+		return NULL;
+	}
+	if (a->size % el) {
+		sema_err(s, n,
+			 "Cannot determine array size: the element size is incompatible with the "
+			 "cast integer size");
+		return NULL;
+	}
+	return type_array(t->elem, a->size / el);
+}
+
 const struct type *sema_cast_c(struct sctx *s, struct node *n, const struct type *a)
 {
-	const struct type *t = sema_ctype(s, n->a);
+	const struct type *t = ctype_of(s, n->a, true);
 
 	if (!t)
 		return type_none();
+	if (t->kind == T_ARRAY && t->elem && t->elem->kind == T_BOOL) {
+		sema_err(s, n, "Bit arrays are not supported");
+		return type_none();
+	}
+	if (n->a->flags & AST_UNSIZED) {
+		t = unsized_array(s, n, a, t);
+		if (!t)
+			return type_none();
+	}
 	if (int_array_cast(s, n, a, t))
 		return t;
 	if (t->kind == T_INT || t->kind == T_BOOL) {
@@ -247,6 +296,11 @@ const struct type *sema_cast_c(struct sctx *s, struct node *n, const struct type
 			return type_none();
 		}
 		return t;
+	}
+	if (t->kind == T_ARRAY && t->elem && t->elem->kind == T_INT && known(a)) {
+		/* only integers become int arrays */
+		sema_err(s, n, "Cannot cast from %s to %s", type_str(a), type_str(t));
+		return type_none();
 	}
 	if (t->kind != T_PTR) {
 		sema_unsupported(s, n, "a cast to this type");

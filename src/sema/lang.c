@@ -35,7 +35,7 @@ const struct type *sema_type_node(struct sctx *s, struct node *ty)
 		}
 		return type_string((unsigned)ty->b->ival);
 	}
-	if (ty->b)
+	if (ty->b || (ty->flags & AST_UNSIZED))
 		goto unsupported;
 	if (!strcmp(ty->str, "bool"))
 		return type_bool();
@@ -151,12 +151,15 @@ static void for_map(struct sctx *s, struct node *n)
 		sema_unsupported(s, n, "a for loop over a map inside another one");
 		return;
 	}
-	if (md->agg != AGG_NONE) {
-		sema_unsupported(s, n->b, "a for loop over an aggregation map");
+	if (md->agg == AGG_HIST || md->agg == AGG_LHIST || md->agg == AGG_STATS) {
+		sema_err(s, n->b, "Loop expression does not support type: %s", type_str(md->value));
 		return;
 	}
 	if (md->value) {
-		const struct type *el[2] = {md->key ? md->key : type_int(8, true), md->value};
+		/* count, sum, min, max, avg: $kv.1 is the value over all CPUs */
+		const struct type *val =
+			md->agg != AGG_NONE ? type_int(8, md->agg != AGG_COUNT) : md->value;
+		const struct type *el[2] = {md->key ? md->key : type_int(8, true), val};
 		kv = type_tuple(2, el, NULL);
 	} else if (!s->quiet) {
 		sema_err(s, n->b, "Undefined map: %s is read but never assigned", n->b->str);
@@ -451,6 +454,8 @@ const struct type *sema_if_value(struct sctx *s, struct node *n)
 		return type_none();
 	if (a->kind == T_INT && b->kind == T_INT)
 		return type_int(8, a->is_signed || b->is_signed);
+	if (a->kind == T_VOID && b->kind == T_VOID)
+		return a; /* statements only, as a macro's body may end */
 	const struct type *t = sema_unify(sema_norm(a), sema_norm(b));
 	if (!t || t->kind == T_VOID) {
 		sema_err(s, n, "The branches of an if expression have different types: %s and %s",

@@ -584,7 +584,7 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 	case N_CAST: {
 		const struct type *a = sema_expr(s, n->b);
 		struct node *ty = n->a;
-		if (ty->kind == N_TYPE && ty->ival == 0 && !ty->b) {
+		if (ty->kind == N_TYPE && ty->ival == 0 && !ty->b && !(ty->flags & AST_UNSIZED)) {
 			if (type_int_named(ty->str))
 				t = type_int_named(ty->str);
 			if (!strcmp(ty->str, "bool"))
