@@ -465,7 +465,9 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 	case N_CALL:
 		if (sema_macro_try(s, n, &t))
 			return t;
-		if (!strcmp(n->str, "str") && n->a && n->a->kind == N_POSITIONAL && !n->a->next) {
+		if (!strcmp(n->str, "str") && n->a &&
+		    (n->a->kind == N_POSITIONAL || sema_positional_offset(s, n->a)) &&
+		    !n->a->next) {
 			sema_positional_str(s, n);
 			return sema_expr(s, n);
 		}
