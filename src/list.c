@@ -221,14 +221,25 @@ static void list_provider(const struct provider *p, char **rest, int nrest, cons
 		const char *(*ev)(size_t) =
 			p->name[0] == 's' ? software_event_name : hardware_event_name;
 
+		struct vec names = {0};
+
 		for (size_t i = 0; ev(i); i++) {
 			char *name = xasprintf("%s:%s:", p->name, ev(i));
 
 			if ((!nrest || util_wildcard_match(rest[0], ev(i))) &&
 			    (!filter || util_wildcard_match(filter, name)))
-				fprintf(out, "%s\n", name);
-			free(name);
+				vec_push(&names, name);
+			else
+				free(name);
 		}
+		/* bpftrace lists names and aliases together, sorted. */
+		if (names.n > 1)
+			qsort(names.v, names.n, sizeof(void *), name_cmp);
+		for (size_t i = 0; i < names.n; i++) {
+			fprintf(out, "%s\n", (char *)names.v[i]);
+			free(names.v[i]);
+		}
+		vec_free(&names);
 		return;
 	}
 	if (!strcmp(p->name, "fentry") || !strcmp(p->name, "fexit")) {

@@ -147,6 +147,8 @@ void cg_loc(struct cg *g, const struct node *n);
 /* helpererr.c: under -k, a helper's rc < 0 sends a located EV_HELPER_ERROR
  * event (one event descriptor per call site); without -k it emits nothing. */
 void cg_helper_check(struct cg *g, LLVMValueRef rc, int helper, const struct span *loc);
+/* Under -k, a NULL map_lookup_elem result (a read of a missing key) is reported. */
+void cg_lookup_check(struct cg *g, LLVMValueRef ptr, const struct span *loc);
 /* Send a located EV_RUNTIME_ERROR (enum rt_error) from the current block,
  * which should be a rarely taken one; always emitted (not gated by -k). */
 void cg_runtime_error(struct cg *g, int err, const struct span *loc);

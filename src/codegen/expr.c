@@ -80,6 +80,7 @@ static struct cg_val map_read(struct cg *g, struct node *n)
 	LLVMValueRef p = cg_map_lookup(g, map_global(g, n), key);
 	LLVMValueRef buf = cg_alloca(g, md->value_size, "mapval");
 
+	cg_lookup_check(g, p, &n->loc);
 	cg_memset0(g, buf, md->value_size);
 	LLVMBasicBlockRef hit = cg_block(g, "map_hit"), done = cg_block(g, "map_done");
 	LLVMBuildCondBr(g->b, LLVMBuildIsNull(g->b, p, ""), done, hit);

@@ -9,10 +9,10 @@
 
 #include <linux/bpf.h>
 
-void cg_helper_check(struct cg *g, LLVMValueRef rc, int helper, const struct span *loc)
+/* When `fail` holds, send the helper-error record carrying rc. */
+static void helper_report(struct cg *g, LLVMValueRef fail, LLVMValueRef rc, int helper,
+			  const struct span *loc)
 {
-	if (!g->helper_errors || !loc)
-		return;
 	struct program *p = g->prog;
 	struct event_desc *ev = arena_alloc(&p->arena, sizeof(*ev));
 	ev->kind = EV_HELPER_ERROR;
@@ -26,8 +26,7 @@ void cg_helper_check(struct cg *g, LLVMValueRef rc, int helper, const struct spa
 
 	LLVMBasicBlockRef bad = cg_block(g, "helper_err"), send = cg_block(g, "helper_err_send"),
 			  ok = cg_block(g, "helper_ok");
-	LLVMValueRef neg = LLVMBuildICmp(g->b, LLVMIntSLT, rc, cg_const(g, 0), "");
-	LLVMBuildCondBr(g->b, neg, bad, ok);
+	LLVMBuildCondBr(g->b, fail, bad, ok);
 	LLVMPositionBuilderAtEnd(g->b, bad);
 	/* Not cg_event_begin: this may run while another event is being filled. */
 	LLVMValueRef args[] = {g->rb, cg_const(g, 16), cg_const(g, 0)};
@@ -40,6 +39,22 @@ void cg_helper_check(struct cg *g, LLVMValueRef rc, int helper, const struct spa
 	cg_helper(g, BPF_FUNC_ringbuf_submit, g->vo, sub, 2);
 	LLVMBuildBr(g->b, ok);
 	LLVMPositionBuilderAtEnd(g->b, ok);
+}
+
+void cg_helper_check(struct cg *g, LLVMValueRef rc, int helper, const struct span *loc)
+{
+	if (!g->helper_errors || !loc)
+		return;
+	helper_report(g, LLVMBuildICmp(g->b, LLVMIntSLT, rc, cg_const(g, 0), ""), rc, helper, loc);
+}
+
+/* A map read that finds no element: bpftrace reports it with retcode 0. */
+void cg_lookup_check(struct cg *g, LLVMValueRef ptr, const struct span *loc)
+{
+	if (!g->helper_errors || !loc)
+		return;
+	helper_report(g, LLVMBuildIsNull(g->b, ptr, ""), cg_const(g, 0), BPF_FUNC_map_lookup_elem,
+		      loc);
 }
 
 void cg_runtime_error(struct cg *g, int err, const struct span *loc)

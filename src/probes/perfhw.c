@@ -47,7 +47,13 @@ static const struct hw_event *hw_find(const char *name)
 
 const char *hardware_event_name(size_t i)
 {
-	return i < ARRAY_SIZE(hw_events) ? hw_events[i].name : NULL;
+	for (size_t j = 0; j < ARRAY_SIZE(hw_events); j++) {
+		if (!i--)
+			return hw_events[j].name;
+		if (hw_events[j].alias && !i--)
+			return hw_events[j].alias;
+	}
+	return NULL;
 }
 
 static bool parse_u64(const char *s, uint64_t *v)

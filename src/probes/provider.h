@@ -152,7 +152,7 @@ struct attach_target *provider_target_new(const struct provider *p, const char *
 /* Sort a vector of struct attach_target * by name (strcmp), from index `from`. */
 void provider_targets_sort(struct vec *targets, size_t from);
 
-/* software.c: the i-th software event's name, NULL past the end (for -l). */
+/* software.c: the i-th software event name or alias, NULL past the end (for -l). */
 const char *software_event_name(size_t i);
 /* perfhw.c: the same for hardware events. */
 const char *hardware_event_name(size_t i);

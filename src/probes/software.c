@@ -106,8 +106,14 @@ const struct provider provider_software = {
 	.attach = sw_attach,
 };
 
-/* The i-th software event's name, NULL past the end (for -l). */
+/* The i-th software event name or alias, NULL past the end (for -l). */
 const char *software_event_name(size_t i)
 {
-	return i < ARRAY_SIZE(sw_events) ? sw_events[i].name : NULL;
+	for (size_t j = 0; j < ARRAY_SIZE(sw_events); j++) {
+		if (!i--)
+			return sw_events[j].name;
+		if (sw_events[j].alias && !i--)
+			return sw_events[j].alias;
+	}
+	return NULL;
 }

@@ -15,7 +15,8 @@ static int special_expand(const struct provider *p, char **parts, int nparts, st
 		sb_printf(err, "%s probe type requires 0 arguments", p->name);
 		return -1;
 	}
-	vec_push(out, provider_target_new(p, p->name, p->name));
+	/* Current bpftrace names these probes begin/end however spelled. */
+	vec_push(out, provider_target_new(p, p->aliases[0], p->name));
 	return 1;
 }
 

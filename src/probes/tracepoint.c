@@ -256,6 +256,12 @@ static struct arg_field *parse_field(const char *line)
 	f->offset = (uint32_t)offset;
 	f->size = (uint32_t)size;
 	f->is_signed = sign != 0;
+	/*
+	 * Syscall fields are 8 bytes and all "signed:0"; bpftrace widens an
+	 * int to s64 and keeps a long signed, so fd = -100 reads as -100.
+	 */
+	if (size == 8 && (!strcmp(decl, "int") || !strcmp(decl, "long")))
+		f->is_signed = true;
 
 	if (data_loc) {
 		f->kind = ARGF_DATA_LOC;

@@ -49,6 +49,8 @@ static const char *helper_msg(int64_t id, int64_t rc)
 		       "hash(5000)`";
 	if (id == BPF_FUNC_map_delete_elem && rc == -ENOENT)
 		return "Can't delete map element because it does not exist.";
+	if (id == BPF_FUNC_map_lookup_elem && rc == 0)
+		return "Can't lookup map element because it does not exist.";
 	return strerror((int)-rc);
 }
 

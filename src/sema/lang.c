@@ -8,6 +8,7 @@
 #include "sema/sema_int.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -371,11 +372,57 @@ void sema_positional(struct sctx *s, struct node *n)
 	n->str = NULL;
 }
 
+/*
+ * str($1 + N) or str(N + $1): bpftrace takes the parameter as a pointer to
+ * its text, so this is the text from offset N. Only adding a constant no
+ * larger than the length is allowed. The node becomes the string literal
+ * (once, so the error is reported directly rather than in a sema pass).
+ */
+bool sema_positional_offset(struct sctx *s, struct node *arg)
+{
+	struct node *p = arg->a, *k = arg->b;
+	const char *text;
+	size_t len, off = 0;
+
+	if (arg->kind != N_BINOP)
+		return false;
+	if (p->kind != N_POSITIONAL) {
+		p = arg->b;
+		k = arg->a;
+	}
+	if (p->kind != N_POSITIONAL || p->ival < 0)
+		return false;
+	text = positional_text(s, p->ival);
+	if (!text)
+		text = "";
+	len = strlen(text);
+	if (arg->op != '+' || k->kind != N_INT || k->ival < 0 || (uint64_t)k->ival > len)
+		diag_error(s->d, &arg->loc,
+			   "only addition of a single constant less or equal to the length of "
+			   "$%" PRId64 " (which is %zu) is allowed inside str()",
+			   p->ival, len);
+	else
+		off = (size_t)k->ival;
+	arg->kind = N_STRING;
+	arg->str = text + off;
+	arg->len = len - off;
+	arg->a = arg->b = NULL;
+	return true;
+}
+
 void sema_positional_str(struct sctx *s, struct node *call)
 {
 	struct node *p = call->a;
-	const char *text = p->ival < 0 ? NULL : positional_text(s, p->ival);
+	const char *text;
 
+	if (p->kind == N_STRING) { /* from sema_positional_offset() */
+		call->kind = N_STRING;
+		call->str = p->str;
+		call->len = p->len;
+		call->a = NULL;
+		return;
+	}
+	text = p->ival < 0 ? NULL : positional_text(s, p->ival);
 	if (p->ival < 0) {
 		sema_err(s, p, "$# is an integer: str() takes a positional parameter like $1");
 		text = "";
@@ -392,11 +439,14 @@ void sema_positional_str(struct sctx *s, struct node *call)
  */
 void sema_positional_args(struct sctx *s, struct node *call)
 {
+	if (!strcmp(call->str, "str") && call->a)
+		sema_positional_offset(s, call->a);
 	for (struct node *a = call->a; a; a = a->next) {
 		if (a->kind == N_POSITIONAL)
 			sema_positional(s, a);
 		else if (a->kind == N_CALL && !strcmp(a->str, "str") && a->a &&
-			 a->a->kind == N_POSITIONAL && !a->a->next)
+			 (a->a->kind == N_POSITIONAL || sema_positional_offset(s, a->a)) &&
+			 !a->a->next)
 			sema_positional_str(s, a);
 	}
 }

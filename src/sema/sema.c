@@ -252,6 +252,10 @@ static const struct type *args_field(struct sctx *s, struct node *n)
 		n->sema = f;
 		switch (f->kind) {
 		case ARGF_INT:
+			/* A C bool prints as true/false, as in bpftrace. */
+			if (f->size == 1 && f->ctype &&
+			    (!strcmp(f->ctype, "bool") || !strcmp(f->ctype, "_Bool")))
+				return type_bool();
 			if (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)
 				return type_int(f->size, f->is_signed);
 			break;
@@ -407,6 +411,34 @@ static const struct type *lvalue_int(struct sctx *s, struct node *lv, const char
 	return type_none();
 }
 
+/*
+ * `args` as a value (print(args), $a = args): a record of every field,
+ * (name = args.name, ...), printed as bpftrace prints the args struct.
+ */
+static bool args_record(struct sctx *s, struct node *n)
+{
+	struct node **tail = &n->a;
+
+	if (strcmp(n->str, "args") || !s->pd || !s->pd->prov || !s->pd->prov->has_args ||
+	    !s->fields || !s->fields->n)
+		return false;
+	for (size_t i = 0; i < s->fields->n; i++) {
+		struct arg_field *f = s->fields->v[i];
+		struct node *named = arena_alloc(&s->ast->arena, sizeof(*named));
+		struct node *field = arena_alloc(&s->ast->arena, sizeof(*field));
+		struct node *base = arena_alloc(&s->ast->arena, sizeof(*base));
+
+		*base = (struct node){.kind = N_IDENT, .str = "args", .loc = n->loc};
+		*field = (struct node){.kind = N_FIELD, .str = f->name, .a = base, .loc = n->loc};
+		*named = (struct node){.kind = N_NAMED, .str = f->name, .a = field, .loc = n->loc};
+		*tail = named;
+		tail = &named->next;
+	}
+	n->kind = N_RECORD;
+	n->str = NULL;
+	return true;
+}
+
 const struct type *sema_expr(struct sctx *s, struct node *n)
 {
 	const struct type *t = type_none();
@@ -460,12 +492,16 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 			return sema_expr(s, n);
 		if (sema_fn_probe_builtin(s, n))
 			break;
+		if (args_record(s, n))
+			return sema_expr(s, n);
 		t = builtin_type(s, n);
 		break;
 	case N_CALL:
 		if (sema_macro_try(s, n, &t))
 			return t;
-		if (!strcmp(n->str, "str") && n->a && n->a->kind == N_POSITIONAL && !n->a->next) {
+		if (!strcmp(n->str, "str") && n->a &&
+		    (n->a->kind == N_POSITIONAL || sema_positional_offset(s, n->a)) &&
+		    !n->a->next) {
 			sema_positional_str(s, n);
 			return sema_expr(s, n);
 		}
@@ -748,10 +784,24 @@ void sema_block(struct sctx *s, struct node *n)
 	scope_pop(s);
 }
 
+/* As bpftrace: a bare builtin, variable or map statement is printed. */
+static void auto_print(struct sctx *s, struct node *st)
+{
+	struct node *e = st->a, *call;
+
+	if (e->kind != N_VAR && e->kind != N_MAP &&
+	    (e->kind != N_IDENT || builtin_lookup(e->str) == B_NONE))
+		return;
+	call = arena_alloc(&s->ast->arena, sizeof(*call));
+	*call = (struct node){.kind = N_CALL, .str = "print", .a = e, .loc = e->loc};
+	st->a = call;
+}
+
 void sema_stmt(struct sctx *s, struct node *n)
 {
 	switch (n->kind) {
 	case N_EXPR_STMT:
+		auto_print(s, n);
 		if (n->a->kind == N_CALL && s->loop_depth && !strcmp(n->a->str, "exit"))
 			sema_err(s, n->a, "exit() is not allowed inside a loop");
 		if (n->a->kind == N_CALL && sema_macro_try(s, n->a, &(const struct type *){NULL}))

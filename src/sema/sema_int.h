@@ -104,6 +104,8 @@ const struct type *sema_if_value(struct sctx *s, struct node *n);
 void sema_positional(struct sctx *s, struct node *n);
 /* str($N): the argument's text as a string literal. */
 void sema_positional_str(struct sctx *s, struct node *call);
+/* str($N + K): the parameter's text from offset K (a literal); false if not that form. */
+bool sema_positional_offset(struct sctx *s, struct node *arg);
 void sema_positional_args(struct sctx *s, struct node *call);
 /* The attach point text with $N and $# replaced (xmalloc'd), or NULL after an error. */
 char *sema_attach_subst(struct sctx *s, struct node *ap);

@@ -236,8 +236,6 @@ static void map_decl(struct sctx *s, struct node *n)
 		return;
 	}
 	d->n = n;
-	struct node m = {.kind = N_MAP, .str = n->str, .loc = n->loc};
-	sema_map_get(s, &m); /* a declared map exists even when unused */
 	vec_push(&s->map_decls, d);
 }
 
@@ -273,9 +271,18 @@ void sema_toplevel_finish(struct sctx *s)
 			((struct map_desc *)s->prog->maps.v[i])->max_entries = keys;
 	for (size_t i = 0; i < s->map_decls.n; i++) {
 		struct map_decl *d = s->map_decls.v[i];
-		struct node m = {.kind = N_MAP, .str = d->n->str, .loc = d->n->loc};
-		struct map_desc *md = sema_map_get(s, &m);
-		bool agg = md->agg != AGG_NONE;
+		struct map_desc *md = NULL;
+		bool agg;
+
+		for (size_t j = 0; j < s->prog->maps.n && !md; j++)
+			if (!strcmp(((struct map_desc *)s->prog->maps.v[j])->name, d->n->str))
+				md = s->prog->maps.v[j];
+		if (!md) {
+			/* As bpftrace: a warning, and no map is created. */
+			diag_warn(s->d, &d->n->loc, "Unused map: %s", d->n->str);
+			continue;
+		}
+		agg = md->agg != AGG_NONE;
 
 		if (agg && !d->percpu) {
 			diag_error_hint(

@@ -366,6 +366,10 @@ static void test_tracepoint_fields(void)
 	CHECK(f && !strcmp(f->ctype, "int"));
 	f = find_field(&fields, "dfd");
 	CHECK(f && f->kind == ARGF_INT && (int)f->offset == format_offset(format, "dfd"));
+	/* "int dfd; size:8; signed:0" is an s64 in bpftrace. */
+	CHECK(f && f->size == 8 && f->is_signed);
+	f = find_field(&fields, "mode");
+	CHECK(f && !f->is_signed);
 	f = find_field(&fields, "filename");
 	CHECK(f && f->kind == ARGF_PTR && f->size == 8 && !strcmp(f->ctype, "const char *"));
 	CHECK(f && (int)f->offset == format_offset(format, "filename"));
@@ -437,13 +441,14 @@ static void test_special(void)
 	struct attach_target *t;
 
 	t = expand1("BEGIN", &v);
-	CHECK(t && !strcmp(t->name, "BEGIN") && t->prov == provider_find("BEGIN"));
+	/* Named begin/end however spelled, as current bpftrace's probe builtin. */
+	CHECK(t && !strcmp(t->name, "begin") && t->prov == provider_find("BEGIN"));
 	t = expand1("begin", &v);
-	CHECK(t && !strcmp(t->name, "BEGIN"));
+	CHECK(t && !strcmp(t->name, "begin"));
 	t = expand1("END", &v);
-	CHECK(t && !strcmp(t->name, "END"));
+	CHECK(t && !strcmp(t->name, "end"));
 	t = expand1("end", &v);
-	CHECK(t && !strcmp(t->name, "END"));
+	CHECK(t && !strcmp(t->name, "end"));
 	free_targets(&v);
 	EXPECT_ERROR("BEGIN:x", "BEGIN probe type requires 0 arguments");
 	EXPECT_ERROR("end:x:y", "END probe type requires 0 arguments");
