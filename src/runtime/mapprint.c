@@ -344,6 +344,20 @@ static int entry_cmp(const void *pa, const void *pb, void *arg)
 
 /* ---- text rendering ---- */
 
+/* A pointer key prints in hex, as bpftrace prints it (@[0x7ffe83064880]); values stay decimal. */
+static void ptr_key_or_value(struct strbuf *sb, const struct output *o, const struct map_desc *m,
+			     const uint8_t *key)
+{
+	uint64_t v;
+
+	if (m->key->kind != T_PTR) {
+		out_value(sb, o->prog, m->key, key);
+		return;
+	}
+	memcpy(&v, key, sizeof(v));
+	sb_printf(sb, "0x%" PRIx64, v);
+}
+
 void out_map_key_text(struct strbuf *sb, const struct output *o, const struct map_desc *m,
 		      const uint8_t *key)
 {
@@ -352,7 +366,7 @@ void out_map_key_text(struct strbuf *sb, const struct output *o, const struct ma
 	size_t n;
 
 	sb_init(&k);
-	out_value(&k, o->prog, m->key, key);
+	ptr_key_or_value(&k, o, m, key);
 	s = k.buf ? k.buf : "";
 	n = k.len;
 	/*
@@ -579,7 +593,10 @@ void out_map_key_json(struct strbuf *sb, const struct output *o, const struct ma
 
 	sb_init(&k);
 	sb_init(&t);
-	out_value(&k, o->prog, no_enums(m->key), key);
+	if (m->key->kind == T_PTR)
+		ptr_key_or_value(&k, o, m, key);
+	else
+		out_value(&k, o->prog, no_enums(m->key), key);
 	s = k.buf ? k.buf : "";
 	n = k.len;
 	if (n >= 2 && s[0] == '(' && s[n - 1] == ')') {

@@ -120,7 +120,8 @@ bool sema_map_key(struct sctx *s, struct node *m, struct map_desc *md)
 			sema_err(s, m->a, "%s cannot be used as a map key", type_str(kt));
 			return false;
 		}
-		kt = sema_norm(kt);
+		/* A pointer key stays a pointer (any pointee): it prints in hex. */
+		kt = kt->kind == T_PTR ? type_ptr(NULL) : sema_norm(kt);
 	}
 	if (key_mode_known(md)) {
 		bool had_key = md->key != NULL;
