@@ -22,7 +22,7 @@
 #define HDR_MAX_DEPTH  48
 #define HDR_MAX_COND   64
 #define HDR_MAX_EXPAND 32
-#define HDR_BUCKETS    1024
+#define HDR_BUCKETS    16384
 #define HDR_MAX_STEPS  100000
 #define HDR_MAX_NEST   200
 
