@@ -22,7 +22,7 @@
 #define HDR_MAX_DEPTH  48
 #define HDR_MAX_COND   64
 #define HDR_MAX_EXPAND 32
-#define HDR_BUCKETS    1024
+#define HDR_BUCKETS    16384
 #define HDR_MAX_STEPS  100000
 #define HDR_MAX_NEST   200
 
@@ -864,9 +864,10 @@ bool sema_header_unknown(struct sctx *s, struct node *n)
 		hint = xstrdup("not defined as a constant in the included headers nor an enum in "
 			       "BTF");
 	else if (body)
-		hint = xasprintf("the included headers define it as '%s', which is not an integer "
-				 "constant",
-				 body);
+		/* a hostile header's body may be megabytes long: show its start */
+		hint = xasprintf("the included headers define it as '%.*s%s', which is not an "
+				 "integer constant",
+				 200, body, strlen(body) > 200 ? "..." : "");
 	else
 		hint = xstrdup("the included headers define it as a function-like macro");
 	diag_error_hint(s->d, &n->loc, hint, "Unknown identifier: '%s'", n->str);
