@@ -347,6 +347,7 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 	char *path, *plus, *joined = NULL;
 	uint64_t add = 0;
 	char *fcopy;
+	int rc = -1;
 
 	/* uprobe:BIN:cpp:ns::f, unquoted: the rest of the parts is the name. */
 	if (nparts > 3 && !strcmp(parts[1], "cpp")) {
@@ -456,6 +457,7 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 	}
 	if (out->n == start) {
 		sb_printf(err, "could not find function '%s' in %s", func, path);
+		rc = PROVIDER_MISSING;
 		goto fail;
 	}
 	if (plus && out->n - start > 1) {
@@ -477,7 +479,7 @@ fail:
 	free(joined);
 	free(fcopy);
 	free(path);
-	return -1;
+	return rc;
 }
 
 static int up_expand(const struct provider *p, char **parts, int nparts, struct vec *out,

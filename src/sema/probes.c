@@ -277,9 +277,16 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 				pd->prov = prov;
 			sb_reset(&err);
 			size_t before = all.n;
-			if (prov->expand(prov, parts + 1, n - 1, &all, &err) < 0)
+			int rc = prov->expand(prov, parts + 1, n - 1, &all, &err);
+			if (rc == PROVIDER_MISSING && p->missing_probes != MISSING_ERROR) {
+				/* missing_probes: skip it, said once or not at all */
+				if (p->missing_probes == MISSING_WARN)
+					diag_warn(s->d, &ap->loc, "%s, skipping probe",
+						  err.buf ? err.buf : "probe not found");
+			} else if (rc < 0) {
 				diag_error(s->d, &ap->loc, "%s",
 					   err.buf ? err.buf : "invalid probe");
+			}
 			for (size_t i = before; i < all.n; i++) {
 				struct attach_target *t = all.v[i];
 				t->cookie = (uint64_t)prog_probe_name(p, t->name);
