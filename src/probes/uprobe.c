@@ -318,10 +318,19 @@ int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err)
 
 /* ---- expansion ---- */
 
-static void add_target(const struct provider *p, const char *bin, const char *shown,
-		       const char *func, uint64_t off, struct vec *out)
+/*
+ * The probe's name keeps a path as the script wrote it (probe, -l), as in
+ * bpftrace; a bare name (bash, libc) shows the file it resolved to.
+ */
+static const char *bin_label(const char *written, const char *path)
 {
-	char *name = xasprintf("%s:%s:%s", p->name, bin, shown);
+	return strchr(written, '/') ? written : path;
+}
+
+static void add_target(const struct provider *p, const char *bin, const char *label,
+		       const char *shown, const char *func, uint64_t off, struct vec *out)
+{
+	char *name = xasprintf("%s:%s:%s", p->name, label, shown);
 	struct attach_target *t = provider_target_new(p, name, bin);
 
 	t->offset = off;
@@ -426,7 +435,7 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 				  (unsigned long long)addr, path);
 			goto fail;
 		}
-		add_target(p, path, fcopy, fcopy, off, out);
+		add_target(p, path, bin_label(bin, path), fcopy, fcopy, off, out);
 		goto done;
 	}
 	if (uprobe_read_syms(path, &syms, err))
@@ -446,14 +455,16 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 			if (hit) {
 				char *shown = xasprintf("cpp:%s", s->demangled);
 
-				add_target(p, path, shown, s->demangled, s->offset + add, out);
+				add_target(p, path, bin_label(bin, path), shown, s->demangled,
+					   s->offset + add, out);
 				free(shown);
 			}
 			free(base);
 			continue;
 		}
 		if (util_wildcard_match(fcopy, s->name))
-			add_target(p, path, plus ? func : s->name, s->name, s->offset + add, out);
+			add_target(p, path, bin_label(bin, path), plus ? func : s->name, s->name,
+				   s->offset + add, out);
 	}
 	if (out->n == start) {
 		sb_printf(err, "could not find function '%s' in %s", func, path);

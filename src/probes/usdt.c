@@ -152,6 +152,7 @@ static char *resolve_rip_args(Elf *e, const char *args, uint64_t pc)
 
 struct match {
 	const char *bin, *prov, *name; /* prov NULL: any provider */
+	const char *label;	       /* the path as written, for the probe's name */
 	const struct provider *p;
 	struct vec *out;
 };
@@ -171,7 +172,7 @@ static void add_note(const struct match *m, Elf *e, const struct usdt_note *note
 	if (!seg_off(e, pc, true, &off) ||
 	    (note->sema && !seg_off(e, note->sema, false, &sema_off)))
 		return;
-	name = xasprintf("usdt:%s:%s:%s", m->bin, note->provider, note->name);
+	name = xasprintf("usdt:%s:%s:%s", m->label ? m->label : m->bin, note->provider, note->name);
 	t = provider_target_new(m->p, name, m->bin);
 	t->offset = off;
 	t->ref_ctr_off = sema_off;
@@ -337,6 +338,8 @@ static int usdt_expand(const struct provider *p, char **parts, int nparts, struc
 		return -1;
 	}
 	m.bin = path;
+	if (strchr(parts[0], '/'))
+		m.label = parts[0]; /* kept as written, as bpftrace names it */
 	rc = read_notes(path, &m, err);
 matched:
 	if (!rc && out->n == start) {
