@@ -467,7 +467,8 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 				   s->offset + add, out);
 	}
 	if (out->n == start) {
-		sb_printf(err, "could not find function '%s' in %s", func, path);
+		/* bpftrace's words, with the binary as written */
+		sb_printf(err, "Could not resolve symbol: %s:%s", bin, func);
 		rc = PROVIDER_MISSING;
 		goto fail;
 	}

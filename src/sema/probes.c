@@ -283,6 +283,11 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 				if (p->missing_probes == MISSING_WARN)
 					diag_warn(s->d, &ap->loc, "%s, skipping probe",
 						  err.buf ? err.buf : "probe not found");
+			} else if (rc == PROVIDER_MISSING) {
+				diag_error_hint(s->d, &ap->loc,
+						"If this is expected, set the 'missing_probes' "
+						"config variable to 'warn'.",
+						"%s", err.buf ? err.buf : "probe not found");
 			} else if (rc < 0) {
 				diag_error(s->d, &ap->loc, "%s",
 					   err.buf ? err.buf : "invalid probe");
