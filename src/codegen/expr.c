@@ -382,10 +382,11 @@ static struct cg_val binop(struct cg *g, struct node *n)
 	struct cg_val a = cg_expr(g, n->a), b = cg_expr(g, n->b);
 	LLVMValueRef r;
 
-	if (a.t->kind == T_STRING || a.t->kind == T_TUPLE || a.t->kind == T_BUFFER) {
-		r = a.t->kind == T_STRING   ? str_eq(g, a, b)
-		    : a.t->kind == T_BUFFER ? buf_eq(g, a, b)
-					    : cg_tuple_eq(g, a, b);
+	if (a.t->kind == T_STRING || a.t->kind == T_TUPLE || a.t->kind == T_BUFFER ||
+	    a.t->kind == T_USERNAME) {
+		r = a.t->kind == T_STRING  ? str_eq(g, a, b)
+		    : a.t->kind == T_TUPLE ? cg_tuple_eq(g, a, b)
+					   : buf_eq(g, a, b); /* buffer, username */
 		if (n->op == OP_NE)
 			r = LLVMBuildNot(g->b, r, "");
 		return scalar(LLVMBuildZExt(g->b, r, g->i64, ""), n->type);

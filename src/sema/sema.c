@@ -365,8 +365,9 @@ static const struct type *binop(struct sctx *s, struct node *n)
 	case OP_NE:
 		if (a->kind == T_STRING && b->kind == T_STRING)
 			return type_bool();
-		if (a->kind == T_BUFFER && b->kind == T_BUFFER)
-			return type_bool(); /* length and bytes, as bpftrace */
+		if ((a->kind == T_BUFFER && b->kind == T_BUFFER) ||
+		    (a->kind == T_USERNAME && b->kind == T_USERNAME))
+			return type_bool(); /* bytes (a buffer's length, a uid), as bpftrace */
 		if (a->kind == T_TUPLE && b->kind == T_TUPLE &&
 		    sema_unify(sema_norm(a), sema_norm(b)))
 			return type_bool();
