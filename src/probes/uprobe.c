@@ -431,8 +431,8 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 		if (fd >= 0)
 			close(fd);
 		if (!ok) {
-			sb_printf(err, "address 0x%llx is not in an executable segment of %s",
-				  (unsigned long long)addr, path);
+			sb_printf(err, "Could not resolve address: %s:0x%llx", bin,
+				  (unsigned long long)addr);
 			goto fail;
 		}
 		add_target(p, path, bin_label(bin, path), fcopy, fcopy, off, out);
@@ -461,6 +461,12 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 			}
 			free(base);
 			continue;
+		}
+		if (plus && s->size && add >= s->size && util_wildcard_match(fcopy, s->name)) {
+			/* bpftrace's words: past the end would probe another function */
+			sb_printf(err, "Offset outside the function bounds ('%s' size is %llu)",
+				  s->name, (unsigned long long)s->size);
+			goto fail;
 		}
 		if (util_wildcard_match(fcopy, s->name))
 			add_target(p, path, bin_label(bin, path), plus ? func : s->name, s->name,
