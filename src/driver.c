@@ -689,6 +689,12 @@ static int run(struct program *prog, const struct options *o, const struct sourc
 	}
 	if (stop_requested)
 		goto detach;
+	if (!only_special && !nattached) {
+		/* every probe was skipped (missing_probes warn or ignore); BEGIN
+		 * and END count as attached, as in bpftrace */
+		fprintf(stderr, "ERROR: Attachment failed for all probes.\n");
+		goto detach;
+	}
 	if (json && !o->quiet)
 		fprintf(out,
 			"{\"type\": \"attached_probes\", \"count\": %d, \"data\": {\"probes\": "

@@ -347,6 +347,32 @@ static LLVMValueRef div_zero_join(struct cg *g, LLVMBasicBlockRef zero, LLVMValu
 	return phi;
 }
 
+/*
+ * Buffers are equal when their lengths and bytes are: each is copied into
+ * a zeroed area the size of the larger (buf() zero-fills past its length),
+ * then compared 8 bytes at a time.
+ */
+static LLVMValueRef buf_eq(struct cg *g, struct cg_val a, struct cg_val b)
+{
+	uint32_t size = a.t->size > b.t->size ? a.t->size : b.t->size;
+	LLVMValueRef x = cg_alloca(g, size, "beq_a"), y = cg_alloca(g, size, "beq_b");
+	LLVMValueRef eq = LLVMConstInt(LLVMInt1TypeInContext(g->ctx), 1, 0);
+
+	cg_memset0(g, x, size);
+	cg_memset0(g, y, size);
+	cg_memcpy(g, x, a.v, a.t->size);
+	cg_memcpy(g, y, b.v, b.t->size);
+	for (uint32_t off = 0; off < size;) {
+		uint32_t left = size - off;
+		uint32_t w = left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+		LLVMValueRef p = cg_load_int(g, cg_gep(g, x, off), w, false);
+		LLVMValueRef q = cg_load_int(g, cg_gep(g, y, off), w, false);
+		eq = LLVMBuildAnd(g->b, eq, LLVMBuildICmp(g->b, LLVMIntEQ, p, q, ""), "");
+		off += w;
+	}
+	return eq;
+}
+
 static struct cg_val binop(struct cg *g, struct node *n)
 {
 	if (n->op == OP_LAND || n->op == OP_LOR)
@@ -356,8 +382,11 @@ static struct cg_val binop(struct cg *g, struct node *n)
 	struct cg_val a = cg_expr(g, n->a), b = cg_expr(g, n->b);
 	LLVMValueRef r;
 
-	if (a.t->kind == T_STRING || a.t->kind == T_TUPLE) {
-		r = a.t->kind == T_STRING ? str_eq(g, a, b) : cg_tuple_eq(g, a, b);
+	if (a.t->kind == T_STRING || a.t->kind == T_TUPLE || a.t->kind == T_BUFFER ||
+	    a.t->kind == T_USERNAME) {
+		r = a.t->kind == T_STRING  ? str_eq(g, a, b)
+		    : a.t->kind == T_TUPLE ? cg_tuple_eq(g, a, b)
+					   : buf_eq(g, a, b); /* buffer, username */
 		if (n->op == OP_NE)
 			r = LLVMBuildNot(g->b, r, "");
 		return scalar(LLVMBuildZExt(g->b, r, g->i64, ""), n->type);

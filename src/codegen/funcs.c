@@ -405,6 +405,9 @@ struct cg_val cg_call_more(struct cg *g, struct node *n)
 	}
 	case F_PERCPU_KADDR:
 		return cg_percpu_kaddr(g, n);
+	case F_REG: /* sema: the register's offset in pt_regs */
+		return val(cg_load_int(g, cg_gep(g, g->ctx_arg, (uint32_t)n->ival), 8, false),
+			   n->type);
 	case F_KADDR:
 	case F_CGROUPID:
 		return val(cg_const(g, n->ival), n->type);

@@ -78,8 +78,11 @@ struct provider {
 	 * Expand the parts of one attach point (after the provider name,
 	 * split on ':') into targets appended to `out` (struct attach_target *,
 	 * malloc'd; free with provider_target_free). Returns the number added,
-	 * or -1 with one sentence for the user in err.
+	 * or -1 with one sentence for the user in err; PROVIDER_MISSING (also
+	 * with err) when the attach point is well formed but matches nothing,
+	 * which config missing_probes may turn into a warning.
 	 */
+#define PROVIDER_MISSING (-2)
 	int (*expand)(const struct provider *p, char **parts, int nparts, struct vec *out,
 		      struct strbuf *err);
 	/*

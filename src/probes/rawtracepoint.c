@@ -146,7 +146,7 @@ static int rt_expand(const struct provider *p, char **parts, int nparts, struct 
 			sb_printf(err, "raw tracepoint not found: %s:%s", module, event);
 		else
 			sb_printf(err, "raw tracepoint not found: %s", event);
-		return -1;
+		return PROVIDER_MISSING;
 	}
 	provider_targets_sort(out, start);
 	return (int)(out->n - start);

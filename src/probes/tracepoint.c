@@ -134,7 +134,7 @@ static int tp_expand(const struct provider *p, char **parts, int nparts, struct 
 
 	if (out->n == start) {
 		sb_printf(err, "tracepoint not found: %s:%s", cat, event);
-		return -1;
+		return PROVIDER_MISSING;
 	}
 	provider_targets_sort(out, start);
 	return (int)(out->n - start);

@@ -318,10 +318,19 @@ int uprobe_read_syms(const char *path, struct vec *syms, struct strbuf *err)
 
 /* ---- expansion ---- */
 
-static void add_target(const struct provider *p, const char *bin, const char *shown,
-		       const char *func, uint64_t off, struct vec *out)
+/*
+ * The probe's name keeps a path as the script wrote it (probe, -l), as in
+ * bpftrace; a bare name (bash, libc) shows the file it resolved to.
+ */
+static const char *bin_label(const char *written, const char *path)
 {
-	char *name = xasprintf("%s:%s:%s", p->name, bin, shown);
+	return strchr(written, '/') ? written : path;
+}
+
+static void add_target(const struct provider *p, const char *bin, const char *label,
+		       const char *shown, const char *func, uint64_t off, struct vec *out)
+{
+	char *name = xasprintf("%s:%s:%s", p->name, label, shown);
 	struct attach_target *t = provider_target_new(p, name, bin);
 
 	t->offset = off;
@@ -347,6 +356,7 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 	char *path, *plus, *joined = NULL;
 	uint64_t add = 0;
 	char *fcopy;
+	int rc = -1;
 
 	/* uprobe:BIN:cpp:ns::f, unquoted: the rest of the parts is the name. */
 	if (nparts > 3 && !strcmp(parts[1], "cpp")) {
@@ -421,11 +431,11 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 		if (fd >= 0)
 			close(fd);
 		if (!ok) {
-			sb_printf(err, "address 0x%llx is not in an executable segment of %s",
-				  (unsigned long long)addr, path);
+			sb_printf(err, "Could not resolve address: %s:0x%llx", bin,
+				  (unsigned long long)addr);
 			goto fail;
 		}
-		add_target(p, path, fcopy, fcopy, off, out);
+		add_target(p, path, bin_label(bin, path), fcopy, fcopy, off, out);
 		goto done;
 	}
 	if (uprobe_read_syms(path, &syms, err))
@@ -445,17 +455,27 @@ int uprobe_expand_in(const struct provider *p, char **parts, int nparts, int pid
 			if (hit) {
 				char *shown = xasprintf("cpp:%s", s->demangled);
 
-				add_target(p, path, shown, s->demangled, s->offset + add, out);
+				add_target(p, path, bin_label(bin, path), shown, s->demangled,
+					   s->offset + add, out);
 				free(shown);
 			}
 			free(base);
 			continue;
 		}
+		if (plus && s->size && add >= s->size && util_wildcard_match(fcopy, s->name)) {
+			/* bpftrace's words: past the end would probe another function */
+			sb_printf(err, "Offset outside the function bounds ('%s' size is %llu)",
+				  s->name, (unsigned long long)s->size);
+			goto fail;
+		}
 		if (util_wildcard_match(fcopy, s->name))
-			add_target(p, path, plus ? func : s->name, s->name, s->offset + add, out);
+			add_target(p, path, bin_label(bin, path), plus ? func : s->name, s->name,
+				   s->offset + add, out);
 	}
 	if (out->n == start) {
-		sb_printf(err, "could not find function '%s' in %s", func, path);
+		/* bpftrace's words, with the binary as written */
+		sb_printf(err, "Could not resolve symbol: %s:%s", bin, func);
+		rc = PROVIDER_MISSING;
 		goto fail;
 	}
 	if (plus && out->n - start > 1) {
@@ -477,7 +497,7 @@ fail:
 	free(joined);
 	free(fcopy);
 	free(path);
-	return -1;
+	return rc;
 }
 
 static int up_expand(const struct provider *p, char **parts, int nparts, struct vec *out,

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <glob.h>
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,7 @@ static char *resolve_rip_args(Elf *e, const char *args, uint64_t pc)
 
 struct match {
 	const char *bin, *prov, *name; /* prov NULL: any provider */
+	const char *label;	       /* the path as written, for the probe's name */
 	const struct provider *p;
 	struct vec *out;
 };
@@ -170,7 +172,7 @@ static void add_note(const struct match *m, Elf *e, const struct usdt_note *note
 	if (!seg_off(e, pc, true, &off) ||
 	    (note->sema && !seg_off(e, note->sema, false, &sema_off)))
 		return;
-	name = xasprintf("usdt:%s:%s:%s", m->bin, note->provider, note->name);
+	name = xasprintf("usdt:%s:%s:%s", m->label ? m->label : m->bin, note->provider, note->name);
 	t = provider_target_new(m->p, name, m->bin);
 	t->offset = off;
 	t->ref_ctr_off = sema_off;
@@ -275,6 +277,29 @@ static int notes_in_process(struct match *m, const char *bin, struct strbuf *err
 	return rc;
 }
 
+/* usdt:./bin*:...: every executable file the pattern names. */
+static int notes_in_files(struct match *m, const char *pattern, struct strbuf *err)
+{
+	glob_t g;
+
+	if (glob(pattern, 0, NULL, &g)) {
+		sb_printf(err, "no file matches usdt target '%s'", pattern);
+		return -1;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char *path = realpath(g.gl_pathv[i], NULL);
+
+		m->bin = path;
+		if (path && !access(path, X_OK))
+			read_notes(path, m, err);
+		sb_reset(err); /* not an ELF file: skip it */
+		free(path);
+		m->bin = NULL;
+	}
+	globfree(&g);
+	return 0;
+}
+
 static int usdt_expand(const struct provider *p, char **parts, int nparts, struct vec *out,
 		       struct strbuf *err)
 {
@@ -292,10 +317,17 @@ static int usdt_expand(const struct provider *p, char **parts, int nparts, struc
 		sb_printf(err, "usdt probe needs a binary and a probe name");
 		return -1;
 	}
-	m.prov = nparts == 3 ? parts[1] : NULL;
+	/* usdt:BIN::NAME: an empty provider is any provider, as in bpftrace */
+	m.prov = nparts == 3 && *parts[1] ? parts[1] : NULL;
 	m.name = parts[nparts - 1];
-	if (provider_pid > 0 && (!*parts[0] || strchr(parts[0], '*'))) {
+	/* A wildcard path (with a '/') names files; a bare pattern, the process's. */
+	if (provider_pid > 0 && (!*parts[0] || (strchr(parts[0], '*') && !strchr(parts[0], '/')))) {
 		rc = notes_in_process(&m, parts[0], err);
+		path = NULL;
+		goto matched;
+	}
+	if (strchr(parts[0], '*')) {
+		rc = notes_in_files(&m, parts[0], err);
 		path = NULL;
 		goto matched;
 	}
@@ -306,19 +338,21 @@ static int usdt_expand(const struct provider *p, char **parts, int nparts, struc
 		return -1;
 	}
 	m.bin = path;
+	if (strchr(parts[0], '/'))
+		m.label = parts[0]; /* kept as written, as bpftrace names it */
 	rc = read_notes(path, &m, err);
 matched:
 	if (!rc && out->n == start) {
 		sb_printf(err, "could not find usdt probe '%s%s%s' in %s", m.prov ? m.prov : "",
 			  m.prov ? ":" : "", m.name, path ? path : "the process's binaries");
-		rc = -1;
+		rc = PROVIDER_MISSING;
 	}
 	free(path);
 	if (rc) {
 		for (size_t i = start; i < out->n; i++)
 			provider_target_free(out->v[i]);
 		out->n = start;
-		return -1;
+		return rc == PROVIDER_MISSING ? rc : -1;
 	}
 	provider_targets_sort(out, start);
 	return (int)(out->n - start);

@@ -107,6 +107,12 @@ static void apply(struct sctx *s, const struct cfg_key *k, uint64_t num, const c
 	 * manual). */
 }
 
+/* on_stack_limit = 0: every value goes to scratch space (sonde: the least). */
+static bool zero_ok(const struct cfg_key *k)
+{
+	return !strcmp(k->name, "on_stack_limit");
+}
+
 /* Parse text (from the environment or an identifier); false if invalid. */
 static bool parse_text(const struct cfg_key *k, const char *v, uint64_t *num)
 {
@@ -123,7 +129,7 @@ static bool parse_text(const struct cfg_key *k, const char *v, uint64_t *num)
 		return true;
 	case CFG_NUM:
 		*num = strtoull(v, &end, 10);
-		return *v && !*end && *num > 0 && *num <= (1u << 30);
+		return *v && !*end && (*num > 0 || zero_ok(k)) && *num <= (1u << 30);
 	case CFG_MODE: {
 		int i = mode_index(k, v);
 		*num = (uint64_t)i;
@@ -196,7 +202,8 @@ bool sema_config_more(struct sctx *s, struct node *it, const char *key)
 		num = (uint64_t)v->ival;
 		if (k->kind == CFG_BOOL && v->ival != 0 && v->ival != 1)
 			goto bad;
-		if (k->kind == CFG_NUM && (v->ival <= 0 || v->ival > (1 << 30)))
+		if (k->kind == CFG_NUM &&
+		    (v->ival < 0 || (!v->ival && !zero_ok(k)) || v->ival > (1 << 30)))
 			goto bad;
 		if (k->kind != CFG_BOOL && k->kind != CFG_NUM)
 			goto bad;

@@ -51,6 +51,36 @@ static bool literal_arg(struct sctx *s, struct node *call, struct node *a, const
 	return true;
 }
 
+/*
+ * reg("sp"): a register of the traced context, x86-64 struct pt_regs.
+ * n->ival becomes its offset there.
+ */
+static const struct type *sema_reg(struct sctx *s, struct node *n)
+{
+	static const char *const regs[] = {
+		"r15", "r14", "r13", "r12", "bp",      "bx", "r11", "r10",   "r9", "r8", "ax",
+		"cx",  "dx",  "si",  "di",  "orig_ax", "ip", "cs",  "flags", "sp", "ss",
+	};
+	const struct provider *prov = s->pd ? s->pd->prov : NULL;
+
+	if (!sema_nargs_ok(s, n, 1, 1) || !literal_arg(s, n, n->a, "first"))
+		return type_none();
+	if (!prov || (strcmp(prov->name, "kprobe") && strcmp(prov->name, "kretprobe") &&
+		      strcmp(prov->name, "uprobe") && strcmp(prov->name, "uretprobe") &&
+		      strcmp(prov->name, "usdt"))) {
+		sema_err(s, n, "reg can not be used with \"%s\" probes",
+			 prov ? prov->name : "these");
+		return type_none();
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(regs); i++)
+		if (!strcmp(regs[i], n->a->str)) {
+			n->ival = (int64_t)(8 * i);
+			return type_int(8, false);
+		}
+	sema_err(s, n->a, "'%s' is not a valid register", n->a->str);
+	return type_none();
+}
+
 /* kaddr("sym"): the address from /proc/kallsyms, read only here. */
 static bool kallsyms_addr(const char *sym, uint64_t *addr)
 {
@@ -350,6 +380,8 @@ const struct type *sema_call_more(struct sctx *s, struct node *n, enum sema_func
 		return type_int(8, false);
 	case F_PERCPU_KADDR:
 		return sema_percpu_kaddr(s, n);
+	case F_REG:
+		return sema_reg(s, n);
 	case F_CGROUPID:
 		if (!sema_nargs_ok(s, n, 1, 1) || !literal_arg(s, n, n->a, "first"))
 			return type_none();

@@ -4,9 +4,10 @@
  * by a copy of the body, a block expression. Parameters bind by kind: a
  * $variable parameter names the caller's variable, a @map parameter the
  * caller's map, and a bare identifier stands for the argument
- * expression. Variables the body declares get names of their own in
- * every expansion, so a macro never touches the caller's variables
- * (hygiene).
+ * expression. A $variable parameter given any other expression stands
+ * for that expression too: it is evaluated at every use, as in bpftrace. Variables the body
+ * declares get names of their own in every expansion, so a macro never touches the caller's
+ * variables (hygiene).
  */
 #include "sema/sema_int.h"
 
@@ -66,7 +67,7 @@ static void subst(struct sctx *s, struct node *n, struct binding *b, int nb, int
 			for (i = 0; i < nb; i++)
 				if (b[i].param->kind == n->kind && !strcmp(b[i].param->str, n->str))
 					break;
-			if (i < nb && n->kind == N_IDENT) {
+			if (i < nb && (n->kind == N_IDENT || b[i].arg->kind != n->kind)) {
 				struct node *next = n->next;
 				*n = *clone(s, b[i].arg, false);
 				n->next = next;
@@ -88,17 +89,29 @@ static void subst(struct sctx *s, struct node *n, struct binding *b, int nb, int
 static bool bind(struct sctx *s, const struct node *macro, const struct node *param,
 		 struct node *arg)
 {
-	if (param->kind == N_VAR && arg->kind != N_VAR) {
-		sema_err(s, arg, "Macro '%s' expects a variable for parameter %s: pass a $variable",
-			 macro->str, param->str);
-		return false;
-	}
 	if (param->kind == N_MAP && (arg->kind != N_MAP || arg->a)) {
 		sema_err(s, arg, "Macro '%s' expects a map for parameter %s: pass a @map",
 			 macro->str, param->str);
 		return false;
 	}
 	return true;
+}
+
+/*
+ * A $variable parameter given an expression cannot be assigned to: find
+ * such an assignment in the body and report it at the argument.
+ */
+static bool assigns_param(const struct node *n, const char *name)
+{
+	for (; n; n = n->next) {
+		if ((n->kind == N_ASSIGN || n->kind == N_INCDEC) && n->a && n->a->kind == N_VAR &&
+		    !strcmp(n->a->str, name))
+			return true;
+		if (assigns_param(n->a, name) || assigns_param(n->b, name) ||
+		    assigns_param(n->c, name) || assigns_param(n->d, name))
+			return true;
+	}
+	return false;
 }
 
 static bool sema_macro_expand(struct sctx *s, struct node *n)
@@ -124,6 +137,11 @@ static bool sema_macro_expand(struct sctx *s, struct node *n)
 	for (struct node *p = m->a; p; p = p->next, arg = arg->next, i++) {
 		if (!bind(s, m, p, arg))
 			return false;
+		if (p->kind == N_VAR && arg->kind != N_VAR && assigns_param(m->c, p->str)) {
+			sema_err(s, arg, "Macro '%s' assigns to parameter %s: pass a $variable",
+				 m->str, p->str);
+			return false;
+		}
 		b[i].param = p;
 		b[i].arg = arg;
 	}

@@ -238,7 +238,7 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 {
 	struct program *p = s->prog;
 	struct prog_desc *pd = new_prog(s, probe, index, 0);
-	struct vec all = {0}, groups = {0};
+	struct vec all = {0}, groups = {0}, tp_missing = {0};
 	struct strbuf err;
 
 	probe->sema = pd;
@@ -277,9 +277,26 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 				pd->prov = prov;
 			sb_reset(&err);
 			size_t before = all.n;
-			if (prov->expand(prov, parts + 1, n - 1, &all, &err) < 0)
+			int rc = prov->expand(prov, parts + 1, n - 1, &all, &err);
+			if (rc == PROVIDER_MISSING && p->missing_probes != MISSING_ERROR) {
+				/* missing_probes: skip it, said once or not at all */
+				if (p->missing_probes == MISSING_WARN)
+					diag_warn(s->d, &ap->loc, "%s, skipping probe",
+						  err.buf ? err.buf : "probe not found");
+			} else if (rc == PROVIDER_MISSING && !strcmp(prov->name, "tracepoint")) {
+				/* bpftrace: a missing tracepoint beside others is a
+				 * warning; decided once the probe's others expand */
+				vec_push(&tp_missing, ap);
+				vec_push(&tp_missing, xstrdup(err.buf ? err.buf : "not found"));
+			} else if (rc == PROVIDER_MISSING) {
+				diag_error_hint(s->d, &ap->loc,
+						"If this is expected, set the 'missing_probes' "
+						"config variable to 'warn'.",
+						"%s", err.buf ? err.buf : "probe not found");
+			} else if (rc < 0) {
 				diag_error(s->d, &ap->loc, "%s",
 					   err.buf ? err.buf : "invalid probe");
+			}
 			for (size_t i = before; i < all.n; i++) {
 				struct attach_target *t = all.v[i];
 				t->cookie = (uint64_t)prog_probe_name(p, t->name);
@@ -289,6 +306,18 @@ struct node *sema_expand_probe(struct sctx *s, struct node *probe, int index, st
 		free(raw);
 	}
 	sb_free(&err);
+	for (size_t i = 0; i + 1 < tp_missing.n; i += 2) {
+		const struct node *ap = tp_missing.v[i];
+		if (all.n)
+			diag_warn(s->d, &ap->loc, "%s", (char *)tp_missing.v[i + 1]);
+		else
+			diag_error_hint(s->d, &ap->loc,
+					"If this is expected, set the 'missing_probes' config "
+					"variable to 'warn'.",
+					"%s", (char *)tp_missing.v[i + 1]);
+		free(tp_missing.v[i + 1]);
+	}
+	vec_free(&tp_missing);
 	vec_push(probes, probe);
 	group_targets(s, probe, &all, &groups);
 	if (too_many_progs(s, pd, groups.n)) {

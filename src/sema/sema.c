@@ -144,6 +144,16 @@ static enum sema_builtin builtin_lookup(const char *name)
 }
 static const struct type *sema_regs_builtin(struct sctx *s, struct node *n, enum sema_builtin b);
 
+/* __builtin_comm is comm: the name that survives a macro named comm. */
+static void builtin_unprefix(struct node *n)
+{
+	static const char pfx[] = "__builtin_";
+
+	if (!strncmp(n->str, pfx, sizeof(pfx) - 1) &&
+	    builtin_lookup(n->str + sizeof(pfx) - 1) != B_NONE)
+		n->str += sizeof(pfx) - 1;
+}
+
 static const struct type *builtin_type(struct sctx *s, struct node *n)
 {
 	enum sema_builtin b = builtin_lookup(n->str);
@@ -355,6 +365,9 @@ static const struct type *binop(struct sctx *s, struct node *n)
 	case OP_NE:
 		if (a->kind == T_STRING && b->kind == T_STRING)
 			return type_bool();
+		if ((a->kind == T_BUFFER && b->kind == T_BUFFER) ||
+		    (a->kind == T_USERNAME && b->kind == T_USERNAME))
+			return type_bool(); /* bytes (a buffer's length, a uid), as bpftrace */
 		if (a->kind == T_TUPLE && b->kind == T_TUPLE &&
 		    sema_unify(sema_norm(a), sema_norm(b)))
 			return type_bool();
@@ -486,8 +499,10 @@ const struct type *sema_expr(struct sctx *s, struct node *n)
 		break;
 	}
 	case N_IDENT:
-		if (sema_macro_try(s, n, &t))
+		/* op is set once typed as a builtin: __builtin_pid stays pid */
+		if (n->op == B_NONE && sema_macro_try(s, n, &t))
 			return t;
+		builtin_unprefix(n);
 		if (sema_define_expand(s, n))
 			return sema_expr(s, n);
 		if (sema_fn_probe_builtin(s, n))

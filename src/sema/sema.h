@@ -138,6 +138,7 @@ enum sema_builtin {
 	X(F_FAIL, "fail")                                                                          \
 	X(F_TSERIES, "tseries")                                                                    \
 	X(F_GETOPT, "getopt")                                                                      \
+	X(F_REG, "reg")                                                                            \
 	X(F_COMM, "comm") /* comm(pid); comm() becomes the builtin */
 
 enum sema_func {

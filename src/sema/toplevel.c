@@ -108,6 +108,21 @@ static const struct {
 	{"map_keys_max", "max_map_keys"},
 };
 
+/* Keys bpftrace reads from the environment only. */
+static const char *const env_only_keys[] = {
+	"btf", "debug_output", "kernel_build", "kernel_source", "max_ast_nodes", "vmlinux",
+};
+
+/* The span of an item's key, where bpftrace reports a bad key. */
+static struct span key_span(const struct node *it)
+{
+	struct span sp = it->loc;
+
+	sp.last_line = sp.first_line;
+	sp.last_column = sp.first_column + (int)strlen(it->str);
+	return sp;
+}
+
 /* `stack_mode`, `STACK_MODE` and `BPFTRACE_STACK_MODE` name one key. */
 static void config_key(const char *raw, char *out, size_t len)
 {
@@ -138,6 +153,13 @@ static void config_item(struct sctx *s, struct node *it)
 	bool known = false;
 
 	config_key(it->str, key, sizeof(key));
+	struct span ksp = key_span(it);
+	for (size_t i = 0; i < ARRAY_SIZE(env_only_keys); i++)
+		if (!strcmp(key, env_only_keys[i])) {
+			diag_error(s->d, &ksp, "%s can only be set as an environment variable",
+				   key);
+			return;
+		}
 	for (size_t i = 0; i < ARRAY_SIZE(renamed); i++)
 		if (!strcmp(key, renamed[i].old)) {
 			sema_err(s, it, "%s has been renamed, please use: %s", it->str,
@@ -147,7 +169,7 @@ static void config_item(struct sctx *s, struct node *it)
 	for (size_t i = 0; i < ARRAY_SIZE(config_keys); i++)
 		known |= !strcmp(key, config_keys[i]);
 	if (!known) {
-		diag_error_hint(s->d, &it->loc, "see the config variables in the manual",
+		diag_error_hint(s->d, &ksp, "see the config variables in the manual",
 				"Unrecognized config variable: %s", it->str);
 		return;
 	}

@@ -25,6 +25,7 @@ KERNEL_LACKS = [
     r"kprobes are not available: .*",
     r"kernel function not found: .*",
     r"could not find function '[^']+' in .*",
+    r"Could not resolve symbol: .*",
     r"Failed to resolve kernel symbol: .*",
     r"fentry/fexit are not available.*",
 ]

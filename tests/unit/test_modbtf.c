@@ -183,7 +183,8 @@ int main(void)
 	CHECK(out.n == 1 && !strcmp(((struct attach_target *)out.v[0])->name,
 				    "rawtracepoint:sondemod:sonde_mod_event"));
 	clear(&out);
-	CHECK(expand("rawtracepoint", "vmlinux", "sonde_mod_event", &out, &err) == -1);
+	CHECK(expand("rawtracepoint", "vmlinux", "sonde_mod_event", &out, &err) ==
+	      PROVIDER_MISSING);
 	CHECK(expand("rawtracepoint", "nomod", "x", &out, &err) == -1);
 	CHECK(strstr(err.buf, "module nomod is not loaded or has no BTF"));
 	CHECK(expand("rawtracepoint", "vmlinux", "sched_switch", &out, &err) == 1);
