@@ -29,7 +29,7 @@ struct node *ast_append(struct node *head, struct node *item)
 	return head;
 }
 
-static struct node *clone_list(struct ast *ast, const struct node *n)
+struct node *ast_clone_list(struct ast *ast, const struct node *n)
 {
 	struct node *head = NULL, **tail = &head;
 
@@ -49,10 +49,12 @@ struct node *ast_clone(struct ast *ast, const struct node *n)
 	c = arena_alloc(&ast->arena, sizeof(*c));
 	*c = *n;
 	c->next = NULL;
-	c->a = clone_list(ast, n->a);
-	c->b = clone_list(ast, n->b);
-	c->c = clone_list(ast, n->c);
-	c->d = clone_list(ast, n->d);
+	c->a = ast_clone_list(ast, n->a);
+	c->b = ast_clone_list(ast, n->b);
+	c->c = ast_clone_list(ast, n->c);
+	c->d = ast_clone_list(ast, n->d);
+	/* sema's pass-private annotation belongs to the original */
+	c->sema = NULL;
 	return c;
 }
 

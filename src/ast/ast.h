@@ -80,9 +80,13 @@ const char *ast_op_name(int op);
 /*
  * A deep copy of n and its operands (lists included), in ast's arena;
  * n's own `next` is not followed. Strings are shared: nodes never write
- * into them. For trees not yet annotated by sema.
+ * into them. The copy keeps `type` (fn parameters carry their declared
+ * type) and drops `sema`: probe copies per context, macro and fn bodies
+ * per use are typed afresh.
  */
 struct node *ast_clone(struct ast *ast, const struct node *n);
+/* The same for a whole list (n and every node after it). */
+struct node *ast_clone_list(struct ast *ast, const struct node *n);
 /* A span covering a .. b. */
 struct span ast_span_join(const struct span *a, const struct span *b);
 

@@ -114,21 +114,6 @@ static bool arg_fits(const struct type *d, const struct type *r)
 	return sema_unify(d, r) == d;
 }
 
-static struct node *clone(struct sctx *s, const struct node *n, bool with_next)
-{
-	if (!n)
-		return NULL;
-	struct node *c = arena_alloc(&s->ast->arena, sizeof(*c));
-	*c = *n;
-	c->a = clone(s, n->a, true);
-	c->b = clone(s, n->b, true);
-	c->c = clone(s, n->c, true);
-	c->d = clone(s, n->d, true);
-	c->next = with_next ? clone(s, n->next, true) : NULL;
-	c->sema = NULL;
-	return c;
-}
-
 /* Type the body of the copy under call n in a scope of its own. */
 static void check_body(struct sctx *s, struct sema_fn *f, struct node *copy)
 {
@@ -215,9 +200,9 @@ bool sema_fn_call(struct sctx *s, struct node *n, const struct type **t)
 		n->c = arena_alloc(&s->ast->arena, sizeof(*n->c));
 		*n->c = *f->def;
 		n->c->next = NULL;
-		n->c->a = clone(s, f->def->a, true);
+		n->c->a = ast_clone_list(s->ast, f->def->a);
 		n->c->b = NULL;
-		n->c->c = clone(s, f->def->c, false);
+		n->c->c = ast_clone(s->ast, f->def->c);
 	}
 	n->c->type = f->ret;
 	check_body(s, f, n->c);

@@ -43,22 +43,6 @@ void sema_macro_define(struct sctx *s, struct node *n)
 	vec_push(&s->macros, n);
 }
 
-static struct node *clone(struct sctx *s, const struct node *n, bool with_next)
-{
-	if (!n)
-		return NULL;
-	struct node *c = arena_alloc(&s->ast->arena, sizeof(*c));
-	*c = *n;
-	c->a = clone(s, n->a, true);
-	c->b = clone(s, n->b, true);
-	c->c = clone(s, n->c, true);
-	c->d = clone(s, n->d, true);
-	c->next = with_next ? clone(s, n->next, true) : NULL;
-	c->type = NULL;
-	c->sema = NULL;
-	return c;
-}
-
 static void subst(struct sctx *s, struct node *n, struct binding *b, int nb, int serial)
 {
 	for (; n; n = n->next) {
@@ -69,7 +53,7 @@ static void subst(struct sctx *s, struct node *n, struct binding *b, int nb, int
 					break;
 			if (i < nb && (n->kind == N_IDENT || b[i].arg->kind != n->kind)) {
 				struct node *next = n->next;
-				*n = *clone(s, b[i].arg, false);
+				*n = *ast_clone(s->ast, b[i].arg);
 				n->next = next;
 				continue; /* the argument belongs to the caller: no renaming */
 			}
@@ -145,7 +129,7 @@ static bool sema_macro_expand(struct sctx *s, struct node *n)
 		b[i].param = p;
 		b[i].arg = arg;
 	}
-	struct node *body = clone(s, m->c, false);
+	struct node *body = ast_clone(s->ast, m->c);
 	subst(s, body, b, nparams, ++s->macro_serial);
 	struct node *next = n->next;
 	struct span loc = n->loc;
