@@ -523,7 +523,9 @@ const char *uprobe_strerror(int e)
 int uprobe_attach_at(struct bpf_program *prog, const struct attach_target *t, bool ret,
 		     struct vec *links, struct strbuf *err)
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = t->cookie, .retprobe = ret);
+	/* usdt targets carry their semaphore; uprobe targets have none (0) */
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = t->cookie, .retprobe = ret,
+		    .ref_ctr_offset = (size_t)t->ref_ctr_off);
 	struct bpf_link *link;
 
 	link = bpf_program__attach_uprobe_opts(prog, provider_pid > 0 ? provider_pid : -1,

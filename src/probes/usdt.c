@@ -369,18 +369,7 @@ static int usdt_fields(const struct attach_target *t, struct vec *out, struct st
 static int usdt_attach(struct bpf_program *prog, const struct attach_target *t, struct vec *links,
 		       struct strbuf *err)
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = t->cookie,
-		    .ref_ctr_offset = (size_t)t->ref_ctr_off);
-	struct bpf_link *link;
-
-	link = bpf_program__attach_uprobe_opts(prog, provider_pid > 0 ? provider_pid : -1,
-					       t->target, (size_t)t->offset, &opts);
-	if (!link) {
-		sb_printf(err, "cannot attach to %s: %s", t->name, strerror(errno));
-		return -1;
-	}
-	vec_push(links, link);
-	return 0;
+	return uprobe_attach_at(prog, t, false, links, err);
 }
 
 static int usdt_attach_many(struct bpf_program *prog, struct attach_target *const *targets,
