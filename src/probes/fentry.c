@@ -60,28 +60,6 @@ static void fe_find(const struct provider *p, const struct btf *btf, const char 
 	}
 }
 
-/* The modules (with BTF) matching pattern, each searched for func. */
-static int fe_find_modules(const struct provider *p, const char *pattern, const char *func,
-			   struct vec *out, struct strbuf *err)
-{
-	struct vec mods = {0};
-	int rc = 0;
-
-	modbtf_modules(pattern, &mods);
-	for (size_t i = 0; i < mods.n && !rc; i++) {
-		struct btf *btf = modbtf_get(mods.v[i], err);
-
-		if (btf)
-			fe_find(p, btf, mods.v[i], func, out);
-		else
-			rc = -1;
-	}
-	for (size_t i = 0; i < mods.n; i++)
-		free(mods.v[i]);
-	vec_free(&mods);
-	return rc;
-}
-
 static int fe_expand(const struct provider *p, char **parts, int nparts, struct vec *out,
 		     struct strbuf *err)
 {
@@ -107,7 +85,7 @@ static int fe_expand(const struct provider *p, char **parts, int nparts, struct 
 		if (!module || util_wildcard_match(module, "vmlinux"))
 			fe_find(p, btf, "vmlinux", func, out);
 		if ((module || strchr(func, '*') || out->n == before) &&
-		    fe_find_modules(p, module ? module : "*", func, out, err))
+		    modbtf_find_in_modules(p, module ? module : "*", func, fe_find, out, err))
 			return -1;
 	}
 	if (out->n == before) {

@@ -114,3 +114,24 @@ struct btf *modbtf_of_target(const char **name, struct strbuf *err)
 	*name = colon + 1;
 	return btf;
 }
+
+int modbtf_find_in_modules(const struct provider *p, const char *pattern, const char *name,
+			   modbtf_find_fn find, struct vec *out, struct strbuf *err)
+{
+	struct vec mods = {0};
+	int rc = 0;
+
+	modbtf_modules(pattern, &mods);
+	for (size_t i = 0; i < mods.n && !rc; i++) {
+		struct btf *btf = modbtf_get(mods.v[i], err);
+
+		if (btf)
+			find(p, btf, mods.v[i], name, out);
+		else
+			rc = -1;
+	}
+	for (size_t i = 0; i < mods.n; i++)
+		free(mods.v[i]);
+	vec_free(&mods);
+	return rc;
+}

@@ -22,6 +22,16 @@ uint32_t modbtf_first_id(const struct btf *btf);
  * vmlinux excluded, sorted: appended to names (malloc'd). Returns how many.
  */
 int modbtf_modules(const char *pattern, struct vec *names);
+struct provider;
+/* Finds name in one BTF (module's; "vmlinux" for the kernel's), appending targets. */
+typedef void (*modbtf_find_fn)(const struct provider *p, const struct btf *btf, const char *module,
+			       const char *name, struct vec *out);
+/*
+ * find(name) in every module with BTF matching pattern (vmlinux excluded).
+ * 0, or -1 + err when a matching module's BTF cannot be read.
+ */
+int modbtf_find_in_modules(const struct provider *p, const char *pattern, const char *name,
+			   modbtf_find_fn find, struct vec *out, struct strbuf *err);
 /*
  * A provider target "MODULE:name" (plain "name": vmlinux): the BTF to look
  * name up in, *name pointing past the module; NULL + err if unavailable.

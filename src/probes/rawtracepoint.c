@@ -82,28 +82,6 @@ static void rt_find(const struct provider *p, const struct btf *btf, const char 
 	}
 }
 
-/* The modules (with BTF) matching pattern, each searched for event. */
-static int rt_find_modules(const struct provider *p, const char *pattern, const char *event,
-			   struct vec *out, struct strbuf *err)
-{
-	struct vec mods = {0};
-	int rc = 0;
-
-	modbtf_modules(pattern, &mods);
-	for (size_t i = 0; i < mods.n && !rc; i++) {
-		struct btf *btf = modbtf_get(mods.v[i], err);
-
-		if (btf)
-			rt_find(p, btf, mods.v[i], event, out);
-		else
-			rc = -1;
-	}
-	for (size_t i = 0; i < mods.n; i++)
-		free(mods.v[i]);
-	vec_free(&mods);
-	return rc;
-}
-
 static int rt_expand(const struct provider *p, char **parts, int nparts, struct vec *out,
 		     struct strbuf *err)
 {
@@ -138,7 +116,7 @@ static int rt_expand(const struct provider *p, char **parts, int nparts, struct 
 			rt_find(p, btf, module ? "vmlinux" : NULL, event, out);
 		/* Modules: when a wildcard names them, or vmlinux has no such event. */
 		if ((module || out->n == start) &&
-		    rt_find_modules(p, module ? module : "*", event, out, err))
+		    modbtf_find_in_modules(p, module ? module : "*", event, rt_find, out, err))
 			return -1;
 	}
 	if (out->n == start) {
